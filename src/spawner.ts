@@ -1,0 +1,83 @@
+/**
+ * The spawner contract: how edgeproc starts a shell, reads its output, writes its stdin and signals its group.
+ * One implementation per runtime lives in `src/spawners/`; nothing else touches a runtime's subprocess API.
+ * @module
+ */
+
+/** The signals edgeproc sends, by their POSIX names. */
+export type SignalName = "SIGKILL" | "SIGTERM" | "SIGINT" | "SIGHUP";
+
+/** What to run and how. */
+export interface SpawnRequest {
+  /** Run as `sh -c <command>`. */
+  command: string;
+  /** Working directory; the caller has checked that it exists. */
+  cwd: string;
+  /** The child's whole environment (it replaces the parent's, on every runtime). */
+  env: Record<string, string>;
+  /** `true`: stdin is a pipe ({@link SpawnedProcess.stdin}); `false`: `/dev/null`. */
+  stdin: boolean;
+}
+
+/** How a process ended. Exactly one of `exitCode` and `signal` is non-null. */
+export interface ExitStatus {
+  /** The exit code of a normal exit (`exit 137` gives 137 and no signal). */
+  exitCode: number | null;
+  /** The signal that ended the process, e.g. `"SIGKILL"`. */
+  signal: string | null;
+}
+
+/** A running shell, leader of its own session and process group (pgid = pid). */
+export interface SpawnedProcess {
+  /** The shell's pid, which is also its process group id. */
+  readonly pid: number;
+  /** stdout and stderr of the whole group in the order written, one pipe. Cancel it to stop capture. */
+  readonly output: ReadableStream<Uint8Array>;
+  /** The stdin pipe when requested, else `null`. Closing it sends EOF. */
+  readonly stdin: WritableStream<Uint8Array> | null;
+  /** Settles when the shell itself exits (its descendants may live on); never rejects. */
+  readonly exited: Promise<ExitStatus>;
+  /**
+   * Sends `signal` to the whole process group.
+   * @returns `false` when no member of the group is left (ESRCH), `true` when delivered.
+   */
+  signalGroup(signal: SignalName): boolean;
+}
+
+/** Starts processes with one runtime's own API. */
+export interface Spawner {
+  /** Which API this is: `"node"`, `"bun"` or `"deno"`. */
+  readonly name: string;
+  /**
+   * Starts `sh -c command` in a new session, stdout and stderr on one pipe.
+   * @throws {SpawnError} when the OS refuses (every runtime's failure arrives here as a rejection).
+   */
+  spawn(request: SpawnRequest): Promise<SpawnedProcess>;
+  /**
+   * The pids of the live members of process group `pgid` (zombies count as gone), read from the OS.
+   * Used to verify a kill and to signal a group whose shell already exited.
+   */
+  liveGroupMembers(pgid: number): Promise<number[]>;
+}
+
+/**
+ * The OS refused to start a process.
+ * @example
+ * ```ts
+ * throw new SpawnError('Cannot start "sh": executable not found', { cause: err });
+ * ```
+ */
+export class SpawnError extends Error {
+  override name = "SpawnError";
+}
+
+/**
+ * The `sh -c` script that puts stderr on stdout's pipe before running `command`, so one pipe keeps their order.
+ * @example
+ * ```ts
+ * spawn("sh", ["-c", shellScript("echo hi >&2")]);
+ * ```
+ */
+export function shellScript(command: string): string {
+  return `exec 2>&1\n${command}`;
+}
