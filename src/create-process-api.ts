@@ -1,0 +1,87 @@
+/**
+ * `createProcessApi`: the whole service as one fetch handler, mountable anywhere that speaks `Request`/`Response`.
+ * @module
+ */
+import { Hono } from "hono";
+import process from "node:process";
+import pkg from "../package.json" with { type: "json" };
+import { ProcessApiError } from "./errors.ts";
+import { requireToken } from "./http/auth.ts";
+import { errorResponse } from "./http/error-response.ts";
+import { processRoutes } from "./http/process-routes.ts";
+import type { Limits } from "./limits.ts";
+import { ProcessManager, type EnvHook } from "./process-manager.ts";
+import type { HealthResponse } from "./response-schemas.ts";
+import type { Spawner } from "./spawner.ts";
+import { createSpawner, detectRuntime } from "./spawners/create-spawner.ts";
+
+/** How to build the API; every field is optional. */
+export interface ProcessApiOptions {
+  /** Where the process routes live (default `/api/v0/processes`). */
+  basePath?: string;
+  /** Default working directory of processes (else `$HOME`, else the server's cwd). */
+  workdir?: string;
+  /** Base environment of every child (default: the server's environment). */
+  env?: Record<string, string | undefined>;
+  /** Rewrites the base environment before each start (coder's `updateEnv`). */
+  updateEnv?: EnvHook;
+  /** How processes are spawned (default: the current runtime's own spawner). */
+  spawner?: Spawner;
+  /** Limits of API.md section 5. */
+  limits?: Partial<Limits>;
+  /** When set, every route but `/healthz` needs `Authorization: Bearer <token>`. */
+  token?: string;
+}
+
+/** The API: a fetch handler, the Hono app behind it, its process manager, and a way to shut it down. */
+export interface ProcessApi {
+  fetch(request: Request): Promise<Response>;
+  app: Hono;
+  manager: ProcessManager;
+  /** Refuses new starts, ends every process group (TERM, then KILL after the grace), and waits for them. */
+  close(): Promise<void>;
+}
+
+/** The package version, reported by `/healthz`. */
+export const VERSION: string = pkg.version;
+
+/**
+ * Builds the process API.
+ * @example
+ * ```ts
+ * const api = createProcessApi({ workdir: "/workspace" });
+ * Deno.serve(api.fetch); // or Bun.serve({ fetch: api.fetch, idleTimeout: 0 })
+ * ```
+ */
+export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
+  const spawner = options.spawner ?? createSpawner();
+  const manager = new ProcessManager({
+    spawner,
+    limits: options.limits,
+    workdir: options.workdir,
+    env: options.env ?? process.env,
+    updateEnv: options.updateEnv,
+  });
+  const basePath = normaliseBasePath(options.basePath ?? "/api/v0/processes");
+  const runtime = detectRuntime();
+  const app = new Hono();
+  app.onError((err) => errorResponse(err));
+  app.notFound((c) => errorResponse(new ProcessApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`)));
+  app.get("/healthz", (c) => {
+    const body: HealthResponse = { status: "ok", runtime, version: VERSION, processes: manager.counts() };
+    return c.json(body);
+  });
+  if (options.token) app.use("*", requireToken(options.token));
+  app.route(basePath, processRoutes(manager));
+  return {
+    fetch: async (request) => app.fetch(request),
+    app,
+    manager,
+    close: () => manager.close(),
+  };
+}
+
+function normaliseBasePath(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
+}

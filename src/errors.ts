@@ -1,0 +1,59 @@
+/**
+ * Domain errors. The manager throws them with a stable contract code; the HTTP layer maps each code to its status
+ * in one place (`src/http/error-response.ts`).
+ * @module
+ */
+
+/** The stable error codes of API.md section 1. */
+export type ErrorCode =
+  | "invalid_json"
+  | "invalid_request"
+  | "invalid_workdir"
+  | "unauthorized"
+  | "not_found"
+  | "not_running"
+  | "stdin_closed"
+  | "token_conflict"
+  | "still_running"
+  | "body_too_large"
+  | "too_many_processes"
+  | "start_failed"
+  | "shutting_down";
+
+/** One field that failed validation. */
+export interface Validation {
+  field: string;
+  detail: string;
+}
+
+/**
+ * An error the API answers with its contract body.
+ * @example
+ * ```ts
+ * throw new ProcessApiError("not_found", `Process ${JSON.stringify(id)} not found.`);
+ * ```
+ */
+export class ProcessApiError extends Error {
+  override name = "ProcessApiError";
+  readonly code: ErrorCode;
+  readonly detail?: string;
+  readonly validations?: Validation[];
+
+  constructor(code: ErrorCode, message: string, detail?: string, validations?: Validation[]) {
+    super(message);
+    this.code = code;
+    this.detail = detail;
+    this.validations = validations;
+  }
+}
+
+/**
+ * The 404 of an unknown id or another chat's process; both read the same, on purpose.
+ * @example
+ * ```ts
+ * throw notFound("abc");
+ * ```
+ */
+export function notFound(id: string): ProcessApiError {
+  return new ProcessApiError("not_found", `Process ${JSON.stringify(id)} not found.`);
+}

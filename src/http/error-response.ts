@@ -1,0 +1,42 @@
+/**
+ * The one place where domain errors become HTTP statuses and the contract's error body (API.md section 1).
+ * @module
+ */
+import type { ErrorCode } from "../errors.ts";
+import { ProcessApiError } from "../errors.ts";
+import type { ErrorBody } from "../response-schemas.ts";
+
+const STATUS: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> = {
+  invalid_json: 400,
+  invalid_request: 400,
+  invalid_workdir: 400,
+  unauthorized: 401,
+  not_found: 404,
+  not_running: 409,
+  stdin_closed: 409,
+  token_conflict: 409,
+  still_running: 409,
+  body_too_large: 413,
+  too_many_processes: 429,
+  start_failed: 500,
+  shutting_down: 503,
+};
+
+/**
+ * The response for an error: the contract body with its status; anything unexpected is a 500 `internal_error`.
+ * @example
+ * ```ts
+ * app.onError((err) => errorResponse(err));
+ * ```
+ */
+export function errorResponse(err: unknown): Response {
+  if (err instanceof ProcessApiError) {
+    const body: ErrorBody = { message: err.message, code: err.code };
+    if (err.detail !== undefined) body.detail = err.detail;
+    if (err.validations !== undefined) body.validations = err.validations;
+    return Response.json(body, { status: STATUS[err.code] });
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  const body: ErrorBody = { message: "Internal server error.", detail, code: "internal_error" };
+  return Response.json(body, { status: 500 });
+}

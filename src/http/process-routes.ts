@@ -1,0 +1,131 @@
+/**
+ * The routes under the base path (API.md sections 3 and 4): validate, call the manager, answer JSON.
+ * @module
+ */
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { ProcessApiError } from "../errors.ts";
+import type { ManagedProcess } from "../managed-process.ts";
+import type { ProcessManager } from "../process-manager.ts";
+import type { OutputResponse, StartResponse } from "../response-schemas.ts";
+import {
+  ListQuerySchema,
+  outputQuerySchema,
+  runRequestSchema,
+  SignalRequestSchema,
+  startRequestSchema,
+  StdinRequestSchema,
+  type OutputQuery,
+} from "../schemas.ts";
+import { chatScope } from "./chat-scope.ts";
+import { decodeStdin } from "./stdin-data.ts";
+import { jsonBody, parseWith } from "./validate.ts";
+
+/**
+ * The Hono sub-app of every process route, to mount at the base path.
+ * @example
+ * ```ts
+ * app.route("/api/v0/processes", processRoutes(manager));
+ * ```
+ */
+export function processRoutes(manager: ProcessManager): Hono {
+  const limits = manager.limits;
+  const startSchema = startRequestSchema(limits);
+  const runSchema = runRequestSchema(limits);
+  const outputSchema = outputQuerySchema(limits);
+  const app = new Hono();
+  const limitBody = bodyLimit({
+    maxSize: limits.maxBodyBytes,
+    onError: () => {
+      throw new ProcessApiError("body_too_large", `Request body is larger than ${limits.maxBodyBytes} bytes.`);
+    },
+  });
+
+  app.post("/start", limitBody, async (c) => {
+    const body = await jsonBody(c, startSchema);
+    const { process, started } = await manager.start(body, chatScope(c.req.raw.headers));
+    return c.json(startResponse(process, started, body.client_token));
+  });
+
+  app.post("/run", limitBody, async (c) => {
+    const { wait_ms, ...body } = await jsonBody(c, runSchema);
+    const { process, started } = await manager.start(body, chatScope(c.req.raw.headers));
+    await manager.waitForExit(process, wait_ms ?? limits.maxWaitMs, c.req.raw.signal);
+    return c.json({ ...startResponse(process, started, body.client_token), ...outputBody(process, {}) });
+  });
+
+  app.get("/list", (c) => {
+    const query = parseWith(ListQuerySchema, c.req.query());
+    const running = query.running === undefined ? undefined : query.running === "true";
+    return c.json({ processes: manager.list(chatScope(c.req.raw.headers), { limit: query.limit, running }) });
+  });
+
+  app.get("/:id", (c) => c.json(manager.get(c.req.param("id"), chatScope(c.req.raw.headers)).info()));
+
+  app.get("/:id/output", async (c) => {
+    const proc = manager.get(c.req.param("id"), chatScope(c.req.raw.headers));
+    const query = parseWith(outputSchema, c.req.query());
+    await waitPerQuery(manager, proc, query, c);
+    return c.json(outputBody(proc, query));
+  });
+
+  app.post("/:id/signal", limitBody, async (c) => {
+    const scope = chatScope(c.req.raw.headers);
+    // coder checks the chat before the body, so another chat learns nothing from a bad body.
+    manager.get(c.req.param("id"), scope);
+    const body = await jsonBody(c, SignalRequestSchema);
+    return c.json(await manager.signal(c.req.param("id"), scope, body.signal, body.wait_ms));
+  });
+
+  app.post("/:id/stdin", limitBody, async (c) => {
+    const scope = chatScope(c.req.raw.headers);
+    manager.get(c.req.param("id"), scope);
+    const body = await jsonBody(c, StdinRequestSchema);
+    const data = decodeStdin(body.data, body.encoding, limits.maxStdinBytes);
+    const written = await manager.writeStdin(c.req.param("id"), scope, data, body.eof, c.req.raw.signal);
+    return c.json({ written });
+  });
+
+  app.delete("/:id", (c) => {
+    const id = c.req.param("id");
+    manager.delete(id, chatScope(c.req.raw.headers));
+    return c.json({ message: `Process ${JSON.stringify(id)} deleted.` });
+  });
+
+  return app;
+}
+
+function startResponse(proc: ManagedProcess, started: boolean, token: string | null | undefined): StartResponse {
+  const reply: StartResponse = { id: proc.id, started };
+  if (token) Object.assign(reply, { attached: !started, client_token: token });
+  return reply;
+}
+
+async function waitPerQuery(manager: ProcessManager, proc: ManagedProcess, query: OutputQuery, c: Context) {
+  const waitMs = query.wait_ms ?? (query.wait === "true" ? manager.limits.maxWaitMs : 0);
+  if (waitMs <= 0) return;
+  const signal = c.req.raw.signal;
+  if (query.until === "output") {
+    await manager.waitForOutput(proc, query.cursor ?? proc.log.totalBytes, waitMs, signal);
+  } else {
+    await manager.waitForExit(proc, waitMs, signal);
+  }
+}
+
+/** The output response: state first, then output, so `running: false` always comes with the final bytes. */
+function outputBody(proc: ManagedProcess, query: Pick<OutputQuery, "cursor" | "limit">): OutputResponse {
+  const info = proc.info();
+  const text =
+    query.cursor === undefined ? proc.log.snapshot() : proc.log.read(query.cursor, query.limit ?? 65_536);
+  const reply: OutputResponse = { ...text, running: info.running } as OutputResponse;
+  if (info.exit_code !== undefined) reply.exit_code = info.exit_code;
+  if (info.signal !== undefined) reply.signal = info.signal;
+  reply.timed_out = info.timed_out;
+  reply.pid = info.pid;
+  reply.started_at_ms = info.started_at_ms;
+  if (info.exited_at_ms !== undefined) reply.exited_at_ms = info.exited_at_ms;
+  reply.total_bytes = info.total_bytes;
+  if (info.last_output_at_ms !== undefined) reply.last_output_at_ms = info.last_output_at_ms;
+  reply.stdin_open = info.stdin_open;
+  return reply;
+}

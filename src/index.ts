@@ -1,0 +1,18 @@
+/**
+ * edgeproc: a process API for AI agents as one fetch handler, on Bun, Deno and Node.
+ * @example
+ * ```ts
+ * import { createProcessApi } from "edgeproc";
+ * const api = createProcessApi();
+ * export default { fetch: api.fetch };
+ * ```
+ * @module
+ */
+export { createProcessApi, VERSION, type ProcessApi, type ProcessApiOptions } from "./create-process-api.ts";
+export { ProcessManager, type EnvHook, type ProcessManagerOptions } from "./process-manager.ts";
+export { ProcessApiError, type ErrorCode } from "./errors.ts";
+export { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+export { SpawnError, type Spawner, type SpawnedProcess, type SpawnRequest, type ExitStatus } from "./spawner.ts";
+export { createSpawner, detectRuntime } from "./spawners/create-spawner.ts";
+export * from "./schemas.ts";
+export * from "./response-schemas.ts";

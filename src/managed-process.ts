@@ -1,0 +1,189 @@
+/**
+ * One process record: the spawned shell, its output log, its state, and the promises its waiters block on.
+ * @module
+ */
+import { OutputLog } from "./output/output-log.ts";
+import type { ProcessInfo } from "./response-schemas.ts";
+import type { ExitStatus, SignalName, SpawnedProcess } from "./spawner.ts";
+import type { Limits } from "./limits.ts";
+
+/** What a record was started with; a `client_token` repeat must match it exactly. */
+export interface StartParams {
+  command: string;
+  workdir: string;
+  env: Record<string, string>;
+  background: boolean;
+  timeoutMs: number | null;
+  killGraceMs: number;
+  stdin: boolean;
+}
+
+/**
+ * A process the manager tracks, from spawn until its record is reaped.
+ * @example
+ * ```ts
+ * const proc = new ManagedProcess("id", 1, params, null, child, limits, Date.now);
+ * await proc.exited;
+ * ```
+ */
+export class ManagedProcess {
+  readonly log: OutputLog;
+  readonly startedAtMs: number;
+  running = true;
+  timedOut = false;
+  exitStatus: ExitStatus | null = null;
+  exitedAtMs: number | null = null;
+  lastOutputAtMs: number | null = null;
+  stdinWriter: WritableStreamDefaultWriter<Uint8Array> | null = null;
+  /** Settles once the record is exited (API.md 3.5); never rejects. */
+  readonly exited: Promise<void>;
+  private markExited!: () => void;
+  private outputWaiters = new Set<() => void>();
+  private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  private timeoutTimer: ReturnType<typeof setTimeout> | undefined;
+  private killTimer: ReturnType<typeof setTimeout> | undefined;
+
+  readonly id: string;
+  /** Start order, to sort records that started in the same millisecond. */
+  readonly seq: number;
+  readonly params: StartParams;
+  readonly chatId: string | null;
+  readonly child: SpawnedProcess;
+  private readonly now: () => number;
+
+  constructor(
+    id: string,
+    seq: number,
+    params: StartParams,
+    chatId: string | null,
+    child: SpawnedProcess,
+    limits: Limits,
+    now: () => number,
+  ) {
+    this.id = id;
+    this.seq = seq;
+    this.params = params;
+    this.chatId = chatId;
+    this.child = child;
+    this.now = now;
+    this.startedAtMs = now();
+    this.log = new OutputLog({ headBytes: limits.headBytes, tailBytes: limits.tailBytes, windowBytes: limits.windowBytes });
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+    if (child.stdin) this.stdinWriter = child.stdin.getWriter();
+    const pumped = this.pump();
+    void child.exited.then((status) => this.afterShellExit(status, pumped, limits.pipeGraceMs));
+  }
+
+  /** The record as `list` and `GET /{id}` report it. */
+  info(): ProcessInfo {
+    const info: ProcessInfo = {
+      id: this.id,
+      command: this.params.command,
+      workdir: this.params.workdir,
+      background: this.params.background,
+      running: this.running,
+      started_at_unix: Math.floor(this.startedAtMs / 1000),
+      pid: this.child.pid,
+      timed_out: this.timedOut,
+      started_at_ms: this.startedAtMs,
+      total_bytes: this.log.totalBytes,
+      stdin_open: this.stdinWriter !== null,
+    };
+    if (this.exitStatus) {
+      info.exit_code = this.exitStatus.exitCode ?? -1;
+      if (this.exitStatus.signal) info.signal = this.exitStatus.signal;
+    }
+    if (this.exitedAtMs !== null) {
+      info.exited_at_unix = Math.floor(this.exitedAtMs / 1000);
+      info.exited_at_ms = this.exitedAtMs;
+    }
+    if (this.lastOutputAtMs !== null) info.last_output_at_ms = this.lastOutputAtMs;
+    return info;
+  }
+
+  /** Settles once more than `offset` bytes exist, or the record exits. */
+  outputPast(offset: number): Promise<void> {
+    if (!this.running || this.log.totalBytes > offset) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.running || this.log.totalBytes > offset) {
+          this.outputWaiters.delete(check);
+          resolve();
+        }
+      };
+      this.outputWaiters.add(check);
+      void this.exited.then(check);
+    });
+  }
+
+  /** Forgets a waiter that gave up (its request ended), so nothing it held stays reachable. */
+  dropOutputWaiters(): void {
+    for (const check of this.outputWaiters) check();
+  }
+
+  /** Arms the timeout of API.md 4.1: SIGTERM to the group, SIGKILL after the grace. */
+  armTimeout(timeoutMs: number, graceMs: number): void {
+    this.timeoutTimer = setTimeout(() => {
+      this.timedOut = true;
+      this.child.signalGroup("SIGTERM");
+      // Kept past the shell's exit: a descendant that ignores TERM still gets its KILL.
+      this.killTimer = setTimeout(() => this.child.signalGroup("SIGKILL"), graceMs);
+    }, timeoutMs);
+  }
+
+  /** Sends a signal to the group; `false` when no member is left. */
+  signal(signal: SignalName): boolean {
+    return this.child.signalGroup(signal);
+  }
+
+  /** Cancels the timers of this record (when it is dropped). */
+  dispose(): void {
+    clearTimeout(this.timeoutTimer);
+    clearTimeout(this.killTimer);
+  }
+
+  /** Closes stdin (EOF) and forgets the writer. */
+  async closeStdin(): Promise<void> {
+    const writer = this.stdinWriter;
+    this.stdinWriter = null;
+    if (writer) await writer.close().catch(() => undefined);
+  }
+
+  private async pump(): Promise<void> {
+    const reader = this.child.output.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    this.reader = reader;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        this.log.append(value);
+        this.lastOutputAtMs = this.now();
+        if (this.outputWaiters.size > 0) for (const check of [...this.outputWaiters]) check();
+      }
+    } catch {
+      // A pipe error ends capture like EOF does; the exit status still comes from the shell.
+    }
+  }
+
+  private async afterShellExit(status: ExitStatus, pumped: Promise<void>, pipeGraceMs: number): Promise<void> {
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<"grace">((resolve) => (graceTimer = setTimeout(() => resolve("grace"), pipeGraceMs)));
+    const first = await Promise.race([pumped.then(() => "eof" as const), grace]);
+    clearTimeout(graceTimer);
+    if (first === "grace") {
+      // A descendant holds the pipe (section 3.5): stop capture; it stays signalable through its group.
+      await this.reader?.cancel().catch(() => undefined);
+    }
+    clearTimeout(this.timeoutTimer);
+    this.exitStatus = status;
+    this.exitedAtMs = this.now();
+    this.running = false;
+    this.log.end();
+    if (this.stdinWriter) {
+      const writer = this.stdinWriter;
+      this.stdinWriter = null;
+      void writer.abort().catch(() => undefined);
+    }
+    this.markExited();
+  }
+}

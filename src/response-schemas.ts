@@ -1,0 +1,103 @@
+/**
+ * The valibot schemas of the responses (API.md 1, 3 and 4). The server's response types are inferred from them,
+ * so the documentation, the client and the server share one definition.
+ * @module
+ */
+import * as v from "valibot";
+
+/** The error body of every non-2xx response (API.md 1). */
+export const ErrorBodySchema = v.object({
+  message: v.string(),
+  detail: v.optional(v.string()),
+  code: v.string(),
+  validations: v.optional(v.array(v.object({ field: v.string(), detail: v.string() }))),
+});
+/** The error body of every non-2xx response. */
+export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
+
+/** One process as `list` and `GET /{id}` report it (API.md 3.2 and 4.3). */
+export const ProcessInfoSchema = v.object({
+  id: v.string(),
+  command: v.string(),
+  workdir: v.string(),
+  background: v.boolean(),
+  running: v.boolean(),
+  exit_code: v.optional(v.number()),
+  started_at_unix: v.number(),
+  exited_at_unix: v.optional(v.number()),
+  pid: v.number(),
+  signal: v.optional(v.string()),
+  timed_out: v.boolean(),
+  started_at_ms: v.number(),
+  exited_at_ms: v.optional(v.number()),
+  total_bytes: v.number(),
+  last_output_at_ms: v.optional(v.number()),
+  stdin_open: v.boolean(),
+});
+/** One process as `list` and `GET /{id}` report it. */
+export type ProcessInfo = v.InferOutput<typeof ProcessInfoSchema>;
+
+/** The answer of `POST /start`. */
+export const StartResponseSchema = v.object({
+  id: v.string(),
+  started: v.boolean(),
+  attached: v.optional(v.boolean()),
+  client_token: v.optional(v.string()),
+});
+/** The answer of `POST /start`. */
+export type StartResponse = v.InferOutput<typeof StartResponseSchema>;
+
+/** The answer of `GET /list`. */
+export const ListResponseSchema = v.object({ processes: v.array(ProcessInfoSchema) });
+/** The answer of `GET /list`. */
+export type ListResponse = v.InferOutput<typeof ListResponseSchema>;
+
+/** How a head+tail snapshot was cut (API.md 3.3). */
+export const TruncationSchema = v.object({
+  original_bytes: v.number(),
+  retained_bytes: v.number(),
+  omitted_bytes: v.number(),
+  strategy: v.literal("head_tail"),
+});
+
+/** The answer of `GET /{id}/output`: a snapshot, or with `cursor` an incremental read (API.md 3.3, 4.3, 4.5). */
+export const OutputResponseSchema = v.object({
+  output: v.string(),
+  truncated: v.optional(TruncationSchema),
+  running: v.boolean(),
+  exit_code: v.optional(v.number()),
+  signal: v.optional(v.string()),
+  timed_out: v.boolean(),
+  pid: v.number(),
+  started_at_ms: v.number(),
+  exited_at_ms: v.optional(v.number()),
+  total_bytes: v.number(),
+  last_output_at_ms: v.optional(v.number()),
+  stdin_open: v.boolean(),
+  cursor: v.optional(v.number()),
+  next_cursor: v.optional(v.number()),
+  gap_bytes: v.optional(v.number()),
+});
+/** The answer of `GET /{id}/output`. */
+export type OutputResponse = v.InferOutput<typeof OutputResponseSchema>;
+
+/** The answer of `POST /{id}/signal` (API.md 3.4 and 4.4). */
+export const SignalResponseSchema = v.object({
+  message: v.string(),
+  exited: v.optional(v.boolean()),
+  exit_code: v.optional(v.number()),
+  signal: v.optional(v.string()),
+  survivors: v.optional(v.array(v.number())),
+});
+/** The answer of `POST /{id}/signal`. */
+export type SignalResponse = v.InferOutput<typeof SignalResponseSchema>;
+
+/** The answer of `GET /healthz` (API.md 4.10). */
+export const HealthResponseSchema = v.object({
+  status: v.literal("ok"),
+  runtime: v.picklist(["bun", "deno", "node"]),
+  version: v.string(),
+  processes: v.object({ running: v.number(), total: v.number() }),
+});
+/** The answer of `GET /healthz`. */
+export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

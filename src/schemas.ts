@@ -1,0 +1,152 @@
+/**
+ * The valibot schemas of the wire contract (API.md). They are the single source of the wire types: the HTTP
+ * layer validates with them, and the types below are inferred from them.
+ * @module
+ */
+import * as v from "valibot";
+import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+
+/** The signal names a client may send, and the POSIX signal each one means. */
+export const SIGNALS = { kill: "SIGKILL", terminate: "SIGTERM", interrupt: "SIGINT", hangup: "SIGHUP" } as const;
+
+/** A signal name of the contract (`"kill"`, `"terminate"`, `"interrupt"`, `"hangup"`). */
+export type WireSignal = keyof typeof SIGNALS;
+
+const optionalInt = (min: number, max: number, what: string) =>
+  v.nullish(
+    v.pipe(
+      v.number(`${what} must be a number.`),
+      v.safeInteger(`${what} must be an integer.`),
+      v.minValue(min, `${what} must be at least ${min}.`),
+      v.maxValue(max, `${what} must be at most ${max}.`),
+    ),
+  );
+
+/**
+ * The body of `POST /start` (API.md 3.1 and 4.1), with the given limits on `command` and `env`.
+ * @example
+ * ```ts
+ * const result = v.safeParse(startRequestSchema(limits), body);
+ * ```
+ */
+export function startRequestSchema(limits: Pick<Limits, "maxCommandBytes" | "maxEnvEntries">) {
+  return v.object({
+    command: v.pipe(
+      v.nullish(v.string("Command must be a string."), ""),
+      v.nonEmpty("Command is required."),
+      v.maxBytes(limits.maxCommandBytes, `Command is longer than ${limits.maxCommandBytes} bytes.`),
+    ),
+    workdir: v.nullish(v.string("Workdir must be a string.")),
+    env: v.nullish(
+      v.pipe(
+        v.record(v.string(), v.string("Env values must be strings."), "Env must be an object of strings."),
+        v.maxEntries(limits.maxEnvEntries, `Env has more than ${limits.maxEnvEntries} entries.`),
+      ),
+    ),
+    background: v.nullish(v.boolean("Background must be a boolean.")),
+    timeout_ms: optionalInt(1, Number.MAX_SAFE_INTEGER, "timeout_ms"),
+    kill_grace_ms: optionalInt(0, 3_600_000, "kill_grace_ms"),
+    stdin: v.nullish(v.boolean("Stdin must be a boolean.")),
+    client_token: v.nullish(
+      v.pipe(
+        v.string("client_token must be a string."),
+        v.minLength(1, "client_token must not be empty."),
+        v.maxLength(128, "client_token is longer than 128 characters."),
+      ),
+    ),
+  });
+}
+
+/** The body of `POST /start` with the default limits. */
+export const StartRequestSchema = startRequestSchema(DEFAULT_LIMITS);
+/** A validated start request. */
+export type StartRequest = v.InferOutput<typeof StartRequestSchema>;
+
+/**
+ * The body of `POST /run` (API.md 4.9): a start request plus `wait_ms`.
+ * @example
+ * ```ts
+ * const result = v.safeParse(runRequestSchema(limits), body);
+ * ```
+ */
+export function runRequestSchema(limits: Pick<Limits, "maxCommandBytes" | "maxEnvEntries" | "maxWaitMs">) {
+  return v.object({
+    ...startRequestSchema(limits).entries,
+    wait_ms: optionalInt(0, limits.maxWaitMs, "wait_ms"),
+  });
+}
+
+/** The body of `POST /run` with the default limits. */
+export const RunRequestSchema = runRequestSchema(DEFAULT_LIMITS);
+/** A validated run request. */
+export type RunRequest = v.InferOutput<typeof RunRequestSchema>;
+
+const signalNames = Object.keys(SIGNALS) as WireSignal[];
+
+/** The body of `POST /{id}/signal` (API.md 3.4 and 4.4). */
+export const SignalRequestSchema = v.object({
+  signal: v.pipe(
+    v.nullish(v.string("Signal must be a string."), ""),
+    v.nonEmpty("Signal is required."),
+    v.check(
+      (s) => (signalNames as string[]).includes(s),
+      (issue) =>
+        `Unsupported signal ${JSON.stringify(issue.input)}. Use "kill", "terminate", "interrupt" or "hangup".`,
+    ),
+    v.transform((s) => s as WireSignal),
+  ),
+  wait_ms: optionalInt(0, 60_000, "wait_ms"),
+});
+/** A validated signal request. */
+export type SignalRequest = v.InferOutput<typeof SignalRequestSchema>;
+
+/** The body of `POST /{id}/stdin` (API.md 4.6). */
+export const StdinRequestSchema = v.object({
+  data: v.nullish(v.string("data must be a string."), ""),
+  encoding: v.nullish(v.picklist(["utf8", "base64"], 'encoding must be "utf8" or "base64".'), "utf8"),
+  eof: v.nullish(v.boolean("eof must be a boolean."), false),
+});
+/** A validated stdin request. */
+export type StdinRequest = v.InferOutput<typeof StdinRequestSchema>;
+
+const queryInt = (min: number, max: number, what: string) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,16}$/, `${what} must be a non-negative integer.`),
+      v.transform(Number),
+      v.minValue(min, `${what} must be at least ${min}.`),
+      v.maxValue(max, `${what} must be at most ${max}.`),
+    ),
+  );
+
+/** The query of `GET /list` (API.md 3.2 and 4.2). */
+export const ListQuerySchema = v.object({
+  limit: queryInt(1, 1000, "limit"),
+  running: v.optional(v.picklist(["true", "false"], 'running must be "true" or "false".')),
+});
+/** A validated list query. */
+export type ListQuery = v.InferOutput<typeof ListQuerySchema>;
+
+/**
+ * The query of `GET /{id}/output` (API.md 3.3 and 4.5), with the given longest wait.
+ * @example
+ * ```ts
+ * const query = v.safeParse(outputQuerySchema(limits), c.req.query());
+ * ```
+ */
+export function outputQuerySchema(limits: Pick<Limits, "maxWaitMs" | "windowBytes">) {
+  return v.object({
+    // Any value but "true" is a plain snapshot, as in coder.
+    wait: v.optional(v.string()),
+    wait_ms: queryInt(0, limits.maxWaitMs, "wait_ms"),
+    until: v.optional(v.picklist(["exit", "output"], 'until must be "exit" or "output".'), "exit"),
+    cursor: queryInt(0, Number.MAX_SAFE_INTEGER, "cursor"),
+    limit: queryInt(1, Math.max(limits.windowBytes, 1 << 20), "limit"),
+  });
+}
+
+/** The query of `GET /{id}/output` with the default limits. */
+export const OutputQuerySchema = outputQuerySchema(DEFAULT_LIMITS);
+/** A validated output query. */
+export type OutputQuery = v.InferOutput<typeof OutputQuerySchema>;

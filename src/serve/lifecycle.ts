@@ -1,0 +1,61 @@
+/**
+ * What every server entry does around its runtime's `serve`: `--help`, config errors, the listening line, the
+ * loopback warning, and shutdown on SIGTERM/SIGINT that leaves no process of ours behind.
+ * @module
+ */
+import process from "node:process";
+import { createProcessApi, type ProcessApi } from "../create-process-api.ts";
+import { delay } from "../wait.ts";
+import { ConfigError, helpText, parseServerConfig, type ServerConfig } from "./server-config.ts";
+
+/**
+ * Reads the config from `argv`/`env` and builds the API; prints help or a config error and exits when needed.
+ * @example
+ * ```ts
+ * const { config, api } = prepareServer("bun run src/serve/bun.ts");
+ * ```
+ */
+export function prepareServer(command: string, argv = process.argv.slice(2)): { config: ServerConfig; api: ProcessApi } {
+  let config: ServerConfig;
+  try {
+    config = parseServerConfig(argv, process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`edgeproc: ${err.message}`);
+    process.exit(2);
+  }
+  if (config.help) {
+    console.log(helpText(command));
+    process.exit(0);
+  }
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(config.host);
+  if (!loopback && !config.api.token) {
+    console.error(`edgeproc: warning: listening on ${config.host} without a token; anyone who can reach it runs commands.`);
+  }
+  return { config, api: createProcessApi(config.api) };
+}
+
+/**
+ * Prints the URL and installs the shutdown: on SIGTERM or SIGINT, refuse new starts, end every process group
+ * (TERM, KILL after the grace), wait, stop listening, exit 0. On any exit, SIGKILL what is left.
+ * @example
+ * ```ts
+ * serveLifecycle(api, `http://127.0.0.1:${server.port}`, () => server.stop());
+ * ```
+ */
+export function serveLifecycle(api: ProcessApi, url: string, stopListening: () => unknown): void {
+  console.log(`edgeproc listening on ${url}`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`edgeproc: ${signal} received; ending every process group`);
+    await api.close();
+    // Waiters were answered when their processes exited; give the responses a moment to leave.
+    await Promise.race([Promise.resolve(stopListening()), delay(1000)]);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("exit", () => api.manager.killAllNow());
+}

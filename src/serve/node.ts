@@ -1,0 +1,25 @@
+/**
+ * `node --import tsx src/serve/node.ts`: edgeproc on Node through `@hono/node-server`.
+ * @module
+ */
+import { serve } from "@hono/node-server";
+import type { Server } from "node:http";
+import { prepareServer, serveLifecycle } from "./lifecycle.ts";
+
+const { config, api } = prepareServer("npm run start:node --");
+const server = serve(
+  {
+    fetch: api.fetch,
+    hostname: config.host,
+    port: config.port,
+    // Keep the runtime's own Request/Response: the default swaps the globals for its own classes.
+    overrideGlobalObjects: false,
+    serverOptions: { requestTimeout: 0 },
+  },
+  (info) => {
+    serveLifecycle(api, `http://${config.host}:${info.port}`, () => {
+      (server as Server).closeAllConnections?.();
+      return new Promise((resolve) => server.close(resolve));
+    });
+  },
+);

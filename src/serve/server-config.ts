@@ -1,0 +1,118 @@
+/**
+ * The server's settings from flags and environment variables (API.md 6): every limit, plus host, port, workdir,
+ * base path and token. Pure: the entry files pass `argv` and `env` in.
+ * @module
+ */
+import type { ProcessApiOptions } from "../create-process-api.ts";
+import { DEFAULT_LIMITS, type Limits } from "../limits.ts";
+
+/** What a server entry needs to listen and build the API. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  api: ProcessApiOptions;
+  help: boolean;
+}
+
+/** The flag of each limit; its variable is `EDGEPROC_` + the flag in upper snake case. */
+const LIMIT_FLAGS: Record<keyof Limits, string> = {
+  maxBodyBytes: "max-body-bytes",
+  maxCommandBytes: "max-command-bytes",
+  maxEnvEntries: "max-env-entries",
+  maxRunning: "max-processes",
+  maxWaitMs: "max-wait-ms",
+  headBytes: "head-bytes",
+  tailBytes: "tail-bytes",
+  windowBytes: "window-bytes",
+  retentionMs: "retention-ms",
+  maxExitedRecords: "max-exited",
+  pipeGraceMs: "pipe-grace-ms",
+  killGraceMs: "kill-grace-ms",
+  maxStdinBytes: "max-stdin-bytes",
+};
+
+const STRING_FLAGS = { host: "host", workdir: "workdir", "base-path": "basePath", token: "token" } as const;
+
+/** A flag or variable the server cannot use; the entry prints it and exits with status 2. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const envName = (flag: string) => `EDGEPROC_${flag.toUpperCase().replaceAll("-", "_")}`;
+
+/**
+ * Parses `--flag value`, `--flag=value` and `EDGEPROC_*` variables; flags win over variables.
+ * @throws {ConfigError} for an unknown flag or a value that is not a non-negative integer where one is needed.
+ * @example
+ * ```ts
+ * const config = parseServerConfig(["--port", "8080"], { EDGEPROC_MAX_PROCESSES: "16" });
+ * ```
+ */
+export function parseServerConfig(argv: string[], env: Record<string, string | undefined>): ServerConfig {
+  const flags = new Map<string, string>();
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--help" || arg === "-h") {
+      help = true;
+      continue;
+    }
+    if (!arg.startsWith("--")) throw new ConfigError(`Unexpected argument ${JSON.stringify(arg)}; see --help.`);
+    const eq = arg.indexOf("=");
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    if (!isKnownFlag(name)) throw new ConfigError(`Unknown flag --${name}; see --help.`);
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new ConfigError(`Flag --${name} needs a value.`);
+    flags.set(name, value);
+  }
+  const get = (flag: string, ...vars: string[]) =>
+    flags.get(flag) ?? [envName(flag), ...vars].map((v) => env[v]).find((v) => v !== undefined && v !== "");
+  const limits: Partial<Limits> = {};
+  for (const [key, flag] of Object.entries(LIMIT_FLAGS) as [keyof Limits, string][]) {
+    const raw = get(flag);
+    if (raw !== undefined) limits[key] = integer(flag, raw, 0);
+  }
+  const api: ProcessApiOptions = { limits };
+  for (const [flag, key] of Object.entries(STRING_FLAGS)) {
+    const raw = get(flag);
+    if (raw !== undefined && key !== "host") api[key] = raw;
+  }
+  const port = integer("port", get("port", "PORT") ?? "7070", 0);
+  if (port > 65535) throw new ConfigError(`--port must be at most 65535, got ${port}.`);
+  return { host: get("host") ?? "127.0.0.1", port, api, help };
+}
+
+function isKnownFlag(name: string): boolean {
+  return name === "port" || name in STRING_FLAGS || Object.values(LIMIT_FLAGS).includes(name);
+}
+
+function integer(flag: string, raw: string, min: number): number {
+  if (!/^\d{1,15}$/.test(raw) || Number(raw) < min) {
+    throw new ConfigError(`--${flag} (or ${envName(flag)}) must be a non-negative integer, got ${JSON.stringify(raw)}.`);
+  }
+  return Number(raw);
+}
+
+/**
+ * The `--help` text: every flag with its variable and default.
+ * @example
+ * ```ts
+ * console.log(helpText("bun run src/serve/bun.ts"));
+ * ```
+ */
+export function helpText(command: string): string {
+  const rows: [string, string, string][] = [
+    ["--port N", "PORT, EDGEPROC_PORT", "7070"],
+    ["--host ADDR", "EDGEPROC_HOST", "127.0.0.1"],
+    ["--workdir DIR", "EDGEPROC_WORKDIR", "$HOME"],
+    ["--base-path PATH", "EDGEPROC_BASE_PATH", "/api/v0/processes"],
+    ["--token TOKEN", "EDGEPROC_TOKEN", "(none: no auth)"],
+  ];
+  for (const [key, flag] of Object.entries(LIMIT_FLAGS) as [keyof Limits, string][]) {
+    rows.push([`--${flag} N`, envName(flag), String(DEFAULT_LIMITS[key])]);
+  }
+  const width = Math.max(...rows.map((r) => r[0].length)) + 2;
+  const vwidth = Math.max(...rows.map((r) => r[1].length)) + 2;
+  const lines = rows.map(([f, v, d]) => `  ${f.padEnd(width)}${v.padEnd(vwidth)}default ${d}`);
+  return `Usage: ${command} [flags]\n\nedgeproc: an HTTP process API for AI agents.\n\n${lines.join("\n")}\n`;
+}

@@ -1,0 +1,112 @@
+/**
+ * A spawner whose processes the test drives by hand: write output, exit, close the pipe. For unit tests of the
+ * manager and the HTTP layer only; the end-to-end suite uses real processes.
+ * @module
+ */
+import type { ExitStatus, SignalName, SpawnedProcess, Spawner, SpawnRequest } from "../../src/spawner.ts";
+import { SpawnError } from "../../src/spawner.ts";
+
+/** One fake process. */
+export class FakeProcess implements SpawnedProcess {
+  readonly output: ReadableStream<Uint8Array>;
+  readonly stdin: WritableStream<Uint8Array> | null;
+  readonly exited: Promise<ExitStatus>;
+  readonly signals: SignalName[] = [];
+  readonly stdinChunks: Uint8Array[] = [];
+  stdinClosed = false;
+  /** The manager stopped capture (section 3.5's pipe grace). */
+  cancelled = false;
+  /** Group members that outlive the shell, as `liveGroupMembers` reports them. */
+  survivors: number[] = [];
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private resolveExit!: (status: ExitStatus) => void;
+  private shellAlive = true;
+  private pipeOpen = true;
+
+  readonly pid: number;
+  readonly request: SpawnRequest;
+  /** What a signal does: by default the shell dies of it and the pipe closes. */
+  readonly onSignal: (proc: FakeProcess, signal: SignalName) => void;
+
+  constructor(pid: number, request: SpawnRequest, onSignal?: (proc: FakeProcess, signal: SignalName) => void) {
+    this.pid = pid;
+    this.request = request;
+    this.onSignal = onSignal ?? ((p, s) => p.die(s));
+    this.output = new ReadableStream({
+      start: (c) => void (this.controller = c),
+      cancel: () => {
+        this.pipeOpen = false;
+        this.cancelled = true;
+      },
+    });
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.stdin = request.stdin
+      ? new WritableStream({
+          write: (chunk) => void this.stdinChunks.push(chunk),
+          close: () => void (this.stdinClosed = true),
+          abort: () => void (this.stdinClosed = true),
+        })
+      : null;
+  }
+
+  write(text: string | Uint8Array): void {
+    this.controller.enqueue(typeof text === "string" ? new TextEncoder().encode(text) : text);
+  }
+
+  /** The shell exits; the pipe stays open unless `closePipe` is called. */
+  exit(exitCode: number | null, signal: string | null = null): void {
+    this.shellAlive = false;
+    this.resolveExit({ exitCode, signal });
+  }
+
+  closePipe(): void {
+    if (!this.pipeOpen) return;
+    this.pipeOpen = false;
+    this.controller.close();
+  }
+
+  /** Exit and close the pipe: a process that simply finished. */
+  finish(exitCode = 0): void {
+    this.exit(exitCode);
+    this.closePipe();
+  }
+
+  die(signal: SignalName): void {
+    this.survivors = [];
+    this.exit(null, signal);
+    this.closePipe();
+  }
+
+  signalGroup(signal: SignalName): boolean {
+    if (!this.shellAlive && this.survivors.length === 0) return false;
+    this.signals.push(signal);
+    this.onSignal(this, signal);
+    return true;
+  }
+}
+
+/** A spawner of {@link FakeProcess}es. */
+export class FakeSpawner implements Spawner {
+  readonly name = "fake";
+  readonly processes: FakeProcess[] = [];
+  failWith: string | null = null;
+  onSignal?: (proc: FakeProcess, signal: SignalName) => void;
+  private nextPid = 1000;
+
+  async spawn(request: SpawnRequest): Promise<FakeProcess> {
+    if (this.failWith) throw new SpawnError(this.failWith);
+    const proc = new FakeProcess(this.nextPid++, request, this.onSignal);
+    this.processes.push(proc);
+    return proc;
+  }
+
+  async liveGroupMembers(pgid: number): Promise<number[]> {
+    return this.processes.find((p) => p.pid === pgid)?.survivors ?? [];
+  }
+
+  get last(): FakeProcess {
+    const proc = this.processes.at(-1);
+    if (!proc) throw new Error("nothing was spawned");
+    return proc;
+  }
+}
