@@ -155,7 +155,8 @@ export class ManagedProcess {
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) break;
+        // After the pipe grace the log is ended; a chunk racing the cancel is dropped.
+        if (done || this.log.ended) break;
         this.log.append(value);
         this.lastOutputAtMs = this.now();
         if (this.outputWaiters.size > 0) for (const check of [...this.outputWaiters]) check();

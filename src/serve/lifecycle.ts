@@ -53,6 +53,7 @@ export function serveLifecycle(api: ProcessApi, url: string, stopListening: () =
     await api.close();
     // Waiters were answered when their processes exited; give the responses a moment to leave.
     await Promise.race([Promise.resolve(stopListening()), delay(1000)]);
+    console.error("edgeproc: stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -18,8 +18,10 @@ const server = serve(
   },
   (info) => {
     serveLifecycle(api, `http://${config.host}:${info.port}`, () => {
-      (server as Server).closeAllConnections?.();
-      return new Promise((resolve) => server.close(resolve));
+      // close() waits for open connections; idle keep-alive ones would hold it forever, busy ones finish.
+      const closed = new Promise((resolve) => server.close(resolve));
+      (server as Server).closeIdleConnections?.();
+      return closed;
     });
   },
 );

@@ -1,0 +1,41 @@
+/**
+ * Where the spawners find the shell, and how they turn a runtime's start failure into a {@link SpawnError}.
+ * @module
+ */
+
+import { stat } from "node:fs/promises";
+import { SpawnError } from "../spawner.ts";
+
+/**
+ * The shell every spawner runs, by absolute path: found without any `PATH`, so a request's `env` cannot hide it.
+ * Commands inside the script still resolve through the request's own `PATH`.
+ * @example
+ * ```ts
+ * spawn(SHELL, ["-c", shellScript("ls")]);
+ * ```
+ */
+export const SHELL = "/bin/sh";
+
+const reasons: Record<string, string> = {
+  ENOENT: "executable not found",
+  EACCES: "permission denied",
+};
+
+/**
+ * The {@link SpawnError} for a failed start of {@link SHELL} in `cwd`, `cause` being the runtime's own error.
+ * Runtimes report a missing `cwd` as ENOENT, like a missing executable, so `cwd` is checked first to name the culprit.
+ * @example
+ * ```ts
+ * try { start(); } catch (cause) { throw await spawnFailure(cause, request.cwd); }
+ * ```
+ */
+export async function spawnFailure(cause: unknown, cwd: string): Promise<SpawnError> {
+  const where = await stat(cwd).then(
+    (info) => (info.isDirectory() ? null : `working directory "${cwd}" is not a directory`),
+    (error: { code?: unknown }) => (error.code === "ENOENT" ? `working directory "${cwd}" does not exist` : null),
+  );
+  const code = (cause as { code?: unknown } | null)?.code;
+  const known = typeof code === "string" ? reasons[code] : undefined;
+  const reason = where ?? known ?? String((cause as Error | null)?.message ?? cause);
+  return new SpawnError(`Cannot start "sh": ${reason}`, { cause });
+}

@@ -1,0 +1,115 @@
+/**
+ * Starts a real edgeproc server as a child process under the runtime running the tests (or the one named by
+ * `EDGEPROC_E2E_RUNTIME`), exactly as the npm scripts do, on a free port.
+ * @module
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import process from "node:process";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The runtime under test: the one running this file unless `EDGEPROC_E2E_RUNTIME` says otherwise. */
+export function testRuntime(): "bun" | "deno" | "node" {
+  const forced = process.env.EDGEPROC_E2E_RUNTIME;
+  if (forced === "bun" || forced === "deno" || forced === "node") return forced;
+  const g = globalThis as { Bun?: unknown; Deno?: unknown };
+  return g.Bun ? "bun" : g.Deno ? "deno" : "node";
+}
+
+function command(runtime: string, args: string[]): [string, string[]] {
+  const bin = (name: string) => `${root}node_modules/.bin/${name}`;
+  if (runtime === "bun") return [bin("bun"), ["run", `${root}src/serve/bun.ts`, ...args]];
+  if (runtime === "deno") return ["bash", [`${root}scripts/start-deno.sh`, ...args]];
+  // The system node 20 with tsx, as `npm run start:node` runs it.
+  return ["node", ["--import", "tsx", `${root}src/serve/node.ts`, ...args]];
+}
+
+/** A running server. */
+export interface TestServer {
+  /** e.g. `http://127.0.0.1:40123` */
+  url: string;
+  child: ChildProcess;
+  pid: number;
+  /** Everything the server printed. */
+  log(): string;
+  /** Resolves with the exit code (or signal) when the server exits. */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** SIGTERM, then wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server with `args` (after `--port 0`) and waits for its "listening on" line.
+ * @example
+ * ```ts
+ * const server = await startServer(["--kill-grace-ms", "500"]);
+ * ```
+ */
+export async function startServer(args: string[] = [], env: Record<string, string> = {}): Promise<TestServer> {
+  const [cmd, argv] = command(testRuntime(), ["--port", "0", ...args]);
+  const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /edgeproc listening on (http:\/\/[^\s/]+)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    void exited.then(({ code }) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
+  });
+  return {
+    url,
+    child,
+    pid: child.pid!,
+    log: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/**
+ * The live (not zombie) members of process group `pgid`, read from `/proc`.
+ * @example
+ * ```ts
+ * assert.deepEqual(await liveGroup(info.pid), []);
+ * ```
+ */
+export { liveGroupMembers as liveGroup } from "../../src/spawners/proc-group.ts";
+
+/**
+ * Resident memory of `pid` in KiB, from `/proc/<pid>/status`.
+ * @example
+ * ```ts
+ * const before = await rssKiB(server.pid);
+ * ```
+ */
+export async function rssKiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+}
+
+/**
+ * Polls `check` every 20 ms until it is true or `ms` pass; for states the OS only shows by looking (/proc).
+ * @example
+ * ```ts
+ * assert.ok(await eventually(async () => (await liveGroup(pid)).length === 0));
+ * ```
+ */
+export async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
