@@ -125,12 +125,13 @@ export class ProcessManager {
     const delivered = (proc.running || (await this.groupAlive(proc))) && proc.signal(SIGNALS[name]);
     if (!delivered) throw new ProcessApiError("not_running", `Process ${JSON.stringify(id)} is not running.`);
     if (waitMs === undefined || waitMs === null) return { message };
-    const deadline = this.now() + waitMs;
+    // Monotonic time, not the injectable wall clock: this is a duration.
+    const deadline = performance.now() + waitMs;
     await this.waitForExit(proc, waitMs);
     let survivors = await this.options.spawner.liveGroupMembers(proc.child.pid);
-    while (survivors.length > 0 && this.now() < deadline) {
+    while (survivors.length > 0 && performance.now() < deadline) {
       // No OS event tells when a group empties, so /proc is polled, briefly.
-      await delay(Math.min(20, deadline - this.now()));
+      await delay(Math.min(20, deadline - performance.now()));
       survivors = await this.options.spawner.liveGroupMembers(proc.child.pid);
     }
     const info = proc.info();
@@ -265,7 +266,7 @@ export class ProcessManager {
     for (const id of this.exitOrder) {
       const proc = this.records.get(id);
       const tooMany = this.exitOrder.size > this.limits.maxExitedRecords;
-      if (proc && !tooMany && (proc.exitedAtMs ?? 0) > cutoff) break;
+      if (proc && !tooMany && (proc.exitedAtMs ?? 0) >= cutoff) break;
       if (proc) this.forget(proc);
       else this.exitOrder.delete(id);
     }

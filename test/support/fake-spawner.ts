@@ -26,7 +26,7 @@ export class FakeProcess implements SpawnedProcess {
   readonly pid: number;
   readonly request: SpawnRequest;
   /** What a signal does: by default the shell dies of it and the pipe closes. */
-  readonly onSignal: (proc: FakeProcess, signal: SignalName) => void;
+  onSignal: (proc: FakeProcess, signal: SignalName) => void;
 
   constructor(pid: number, request: SpawnRequest, onSignal?: (proc: FakeProcess, signal: SignalName) => void) {
     this.pid = pid;
