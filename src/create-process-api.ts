@@ -68,7 +68,13 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
   app.onError((err) => errorResponse(err));
   app.notFound((c) => errorResponse(new ProcessApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`)));
   app.get("/healthz", (c) => {
-    const body: HealthResponse = { status: "ok", runtime, version: VERSION, processes: manager.counts() };
+    const body: HealthResponse = {
+      status: "ok",
+      runtime,
+      version: VERSION,
+      processes: manager.counts(),
+      activity: { ...manager.activity },
+    };
     return c.json(body);
   });
   if (options.token) app.use("*", requireToken(options.token));

@@ -48,6 +48,8 @@ export interface StartResult {
  */
 export class ProcessManager {
   readonly limits: Limits;
+  /** Requests blocked in a wait and open output streams, so a test or an operator can see nothing leaks. */
+  readonly activity = { waiters: 0, streams: 0 };
   private readonly records = new Map<string, ManagedProcess>();
   /** Exited ids in exit order, so the oldest exit is reaped first. */
   private readonly exitOrder = new Set<string>();
@@ -104,17 +106,27 @@ export class ProcessManager {
   }
 
   /** Waits until `proc` exits, `ms` pass or `signal` aborts; `true` when it exited. */
-  waitForExit(proc: ManagedProcess, ms: number, signal?: AbortSignal): Promise<boolean> {
-    if (!proc.running) return Promise.resolve(true);
-    return waitFor(proc.exited, Math.min(ms, this.limits.maxWaitMs), signal);
+  async waitForExit(proc: ManagedProcess, ms: number, signal?: AbortSignal): Promise<boolean> {
+    if (!proc.running) return true;
+    this.activity.waiters++;
+    try {
+      return await waitFor(proc.exited, Math.min(ms, this.limits.maxWaitMs), signal);
+    } finally {
+      this.activity.waiters--;
+    }
   }
 
   /** Waits until `proc` has bytes past `offset` or exits, `ms` pass or `signal` aborts. */
   async waitForOutput(proc: ManagedProcess, offset: number, ms: number, signal?: AbortSignal): Promise<boolean> {
     const arrived = proc.outputPast(offset);
-    const woke = await waitFor(arrived, Math.min(ms, this.limits.maxWaitMs), signal);
-    if (!woke) proc.dropOutputWaiters();
-    return woke;
+    this.activity.waiters++;
+    try {
+      const woke = await waitFor(arrived, Math.min(ms, this.limits.maxWaitMs), signal);
+      if (!woke) proc.dropOutputWaiters();
+      return woke;
+    } finally {
+      this.activity.waiters--;
+    }
   }
 
   /** Signals the group of `id` (API.md 3.4, 4.4); with `waitMs`, waits for the group to empty and reports it. */

@@ -18,6 +18,7 @@ import {
   type OutputQuery,
 } from "../schemas.ts";
 import { chatScope } from "./chat-scope.ts";
+import { streamOutput } from "./stream-route.ts";
 import { decodeStdin } from "./stdin-data.ts";
 import { jsonBody, parseWith } from "./validate.ts";
 
@@ -69,6 +70,8 @@ export function processRoutes(manager: ProcessManager): Hono {
     return c.json(outputBody(proc, query));
   });
 
+  app.get("/:id/stream", (c) => streamOutput(c, manager));
+
   app.post("/:id/signal", limitBody, async (c) => {
     const scope = chatScope(c.req.raw.headers);
     // coder checks the chat before the body, so another chat learns nothing from a bad body.
@@ -106,7 +109,9 @@ async function waitPerQuery(manager: ProcessManager, proc: ManagedProcess, query
   if (waitMs <= 0) return;
   const signal = c.req.raw.signal;
   if (query.until === "output") {
-    await manager.waitForOutput(proc, query.cursor ?? proc.log.totalBytes, waitMs, signal);
+    // Bytes already readable at the cursor answer at once; else wake on the next byte written.
+    if (query.cursor !== undefined && proc.log.read(query.cursor, 1).next_cursor > query.cursor) return;
+    await manager.waitForOutput(proc, proc.log.totalBytes, waitMs, signal);
   } else {
     await manager.waitForExit(proc, waitMs, signal);
   }

@@ -1,0 +1,93 @@
+/**
+ * `GET /{id}/stream` (API.md 4.7): the output as server-sent events from a cursor, with `gap` and `exit` events
+ * and heartbeats; a client that goes away frees everything the stream held.
+ * @module
+ */
+import type { Context } from "hono";
+import { streamSSE, type SSEStreamingApi } from "hono/streaming";
+import * as v from "valibot";
+import type { ManagedProcess } from "../managed-process.ts";
+import type { ProcessManager } from "../process-manager.ts";
+import { ProcessApiError } from "../errors.ts";
+import { chatScope } from "./chat-scope.ts";
+import { parseWith } from "./validate.ts";
+
+/** The query of `GET /{id}/stream`. */
+export const StreamQuerySchema = v.object({
+  cursor: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,16}$/, "cursor must be a non-negative integer."), v.transform(Number)),
+  ),
+});
+
+/** Heartbeat period: under Bun's and proxies' idle timeouts, and what API.md 4.7 promises (≤ 15 s). */
+const HEARTBEAT_MS = 10_000;
+/** Bytes per `output` event. */
+const EVENT_BYTES = 65_536;
+
+/**
+ * The handler of `GET /{id}/stream`.
+ * @example
+ * ```ts
+ * app.get("/:id/stream", (c) => streamOutput(c, manager));
+ * ```
+ */
+export function streamOutput(c: Context, manager: ProcessManager, heartbeatMs = HEARTBEAT_MS): Response {
+  const proc = manager.get(c.req.param("id")!, chatScope(c.req.raw.headers));
+  const query = parseWith(StreamQuerySchema, c.req.query());
+  const cursor = query.cursor ?? lastEventId(c.req.header("last-event-id"));
+  return streamSSE(c, async (stream) => {
+    const gone = new AbortController();
+    stream.onAbort(() => gone.abort());
+    manager.activity.streams++;
+    try {
+      await pump(stream, manager, proc, cursor, gone.signal, heartbeatMs);
+    } finally {
+      manager.activity.streams--;
+    }
+  });
+}
+
+function lastEventId(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 0;
+  if (!/^\d{1,16}$/.test(raw)) {
+    throw new ProcessApiError("invalid_request", "Last-Event-ID must be a non-negative integer.", undefined, [
+      { field: "Last-Event-ID", detail: "not a non-negative integer" },
+    ]);
+  }
+  return Number(raw);
+}
+
+async function pump(
+  stream: SSEStreamingApi,
+  manager: ProcessManager,
+  proc: ManagedProcess,
+  start: number,
+  gone: AbortSignal,
+  heartbeatMs: number,
+): Promise<void> {
+  let cursor = start;
+  while (!gone.aborted) {
+    const exited = !proc.running;
+    const read = proc.log.read(cursor, EVENT_BYTES);
+    if (read.gap_bytes > 0) {
+      await stream.writeSSE({ event: "gap", data: JSON.stringify({ gap_bytes: read.gap_bytes }) });
+    }
+    if (read.next_cursor > read.cursor) {
+      const data = { data: read.output, cursor: read.cursor, next_cursor: read.next_cursor };
+      await stream.writeSSE({ event: "output", id: String(read.next_cursor), data: JSON.stringify(data) });
+      cursor = read.next_cursor;
+      continue;
+    }
+    cursor = read.next_cursor;
+    if (exited) {
+      // The state was read before the bytes, so every byte is out when this says exited.
+      const info = proc.info();
+      const exit: Record<string, unknown> = { exit_code: info.exit_code, timed_out: info.timed_out };
+      if (info.signal) exit.signal = info.signal;
+      await stream.writeSSE({ event: "exit", data: JSON.stringify(exit) });
+      return;
+    }
+    const woke = await manager.waitForOutput(proc, proc.log.totalBytes, heartbeatMs, gone);
+    if (!woke && !gone.aborted) await stream.write(": heartbeat\n\n");
+  }
+}
