@@ -31,6 +31,8 @@ export interface ProcessApiOptions {
   limits?: Partial<Limits>;
   /** When set, every route but `/healthz` needs `Authorization: Bearer <token>`. */
   token?: string;
+  /** Milliseconds between heartbeat comments on an idle output stream (default 10000; API.md 4.7 says ≤ 15 s). */
+  streamHeartbeatMs?: number;
 }
 
 /** The API: a fetch handler, the Hono app behind it, its process manager, and a way to shut it down. */
@@ -78,7 +80,7 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     return c.json(body);
   });
   if (options.token) app.use("*", requireToken(options.token));
-  app.route(basePath, processRoutes(manager));
+  app.route(basePath, processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));
   return {
     fetch: async (request) => app.fetch(request),
     app,

@@ -6,6 +6,7 @@ import { OutputLog } from "./output/output-log.ts";
 import type { ProcessInfo } from "./response-schemas.ts";
 import type { ExitStatus, SignalName, SpawnedProcess } from "./spawner.ts";
 import type { Limits } from "./limits.ts";
+import { waitFor } from "./wait.ts";
 
 /** What a record was started with; a `client_token` repeat must match it exactly. */
 export interface StartParams {
@@ -39,6 +40,7 @@ export class ManagedProcess {
   readonly exited: Promise<void>;
   private markExited!: () => void;
   private outputWaiters = new Set<() => void>();
+  private stdinTail: Promise<void> = Promise.resolve();
   private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   private timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   private killTimer: ReturnType<typeof setTimeout> | undefined;
@@ -140,6 +142,38 @@ export class ManagedProcess {
   dispose(): void {
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.killTimer);
+  }
+
+  /**
+   * Writes `data` to stdin in request order, then optionally closes it. One request writes at a time and only
+   * once the pipe has drained the previous one, so a child that never reads holds at most one request's bytes.
+   * @returns `"stalled"` when `ms` passed or `signal` aborted first (the bytes may still be written later),
+   * `"closed"` when there is no open stdin or the child closed it.
+   */
+  async writeStdin(data: Uint8Array, eof: boolean, ms: number, signal?: AbortSignal): Promise<"ok" | "closed" | "stalled"> {
+    const previous = this.stdinTail;
+    let release!: () => void;
+    this.stdinTail = new Promise((resolve) => (release = resolve));
+    try {
+      if (!(await waitFor(previous, ms, signal))) return "stalled";
+      const writer = this.stdinWriter;
+      if (!writer) return "closed";
+      if (!(await waitFor(writer.ready, ms, signal))) return "stalled";
+      if (data.byteLength > 0) {
+        let failed = false;
+        const written = writer.write(data).catch(() => void (failed = true));
+        if (!(await waitFor(written, ms, signal))) return "stalled";
+        if (failed) {
+          this.stdinWriter = null;
+          return "closed";
+        }
+      }
+      if (eof) await this.closeStdin();
+      return "ok";
+    } finally {
+      // A request that gave up before its turn keeps the order: the next one goes after the one before it.
+      void previous.then(release);
+    }
   }
 
   /** Closes stdin (EOF) and forgets the writer. */

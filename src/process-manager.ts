@@ -49,7 +49,7 @@ export interface StartResult {
 export class ProcessManager {
   readonly limits: Limits;
   /** Requests blocked in a wait and open output streams, so a test or an operator can see nothing leaks. */
-  readonly activity = { waiters: 0, streams: 0 };
+  readonly activity = { waiters: 0, streams: 0, stdin_writes: 0 };
   private readonly records = new Map<string, ManagedProcess>();
   /** Exited ids in exit order, so the oldest exit is reaped first. */
   private readonly exitOrder = new Set<string>();
@@ -156,16 +156,23 @@ export class ProcessManager {
   /** Writes to the stdin of `id` and optionally closes it (API.md 4.6). */
   async writeStdin(id: string, scope: ChatScope, data: Uint8Array, eof: boolean, signal?: AbortSignal): Promise<number> {
     const proc = this.get(id, scope);
-    const writer = proc.stdinWriter;
-    if (!writer || !proc.running) {
-      throw new ProcessApiError("stdin_closed", `Process ${JSON.stringify(id)} has no open stdin.`);
+    const closed = () => new ProcessApiError("stdin_closed", `Process ${JSON.stringify(id)} has no open stdin.`);
+    if (!proc.stdinWriter || !proc.running) throw closed();
+    this.activity.stdin_writes++;
+    let result: Awaited<ReturnType<ManagedProcess["writeStdin"]>>;
+    try {
+      result = await proc.writeStdin(data, eof, this.limits.maxWaitMs, signal);
+    } finally {
+      this.activity.stdin_writes--;
     }
-    if (data.byteLength > 0) {
-      // The writer queues in order; awaiting it is the backpressure of a child that does not read.
-      const written = await waitFor(writer.write(data), this.limits.maxWaitMs, signal);
-      if (!written) throw new ProcessApiError("stdin_closed", `Stdin of process ${JSON.stringify(id)} is not draining.`);
+    if (result === "closed") throw closed();
+    if (result === "stalled") {
+      throw new ProcessApiError(
+        "stdin_closed",
+        `Process ${JSON.stringify(id)} did not read its stdin in time.`,
+        "The data stays queued and is written if the process reads; further writes wait behind it.",
+      );
     }
-    if (eof) await proc.closeStdin();
     return data.byteLength;
   }
 

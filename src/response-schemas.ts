@@ -98,8 +98,8 @@ export const HealthResponseSchema = v.object({
   runtime: v.picklist(["bun", "deno", "node"]),
   version: v.string(),
   processes: v.object({ running: v.number(), total: v.number() }),
-  /** Requests blocked in a wait, and open output streams. */
-  activity: v.object({ waiters: v.number(), streams: v.number() }),
+  /** Requests blocked in a wait, open output streams, and stdin writes not yet taken by their process. */
+  activity: v.object({ waiters: v.number(), streams: v.number(), stdin_writes: v.number() }),
 });
 /** The answer of `GET /healthz`. */
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

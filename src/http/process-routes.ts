@@ -3,8 +3,6 @@
  * @module
  */
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { ProcessApiError } from "../errors.ts";
 import type { ManagedProcess } from "../managed-process.ts";
 import type { ProcessManager } from "../process-manager.ts";
 import type { OutputResponse, StartResponse } from "../response-schemas.ts";
@@ -29,27 +27,23 @@ import { jsonBody, parseWith } from "./validate.ts";
  * app.route("/api/v0/processes", processRoutes(manager));
  * ```
  */
-export function processRoutes(manager: ProcessManager): Hono {
+export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: number } = {}): Hono {
   const limits = manager.limits;
   const startSchema = startRequestSchema(limits);
   const runSchema = runRequestSchema(limits);
   const outputSchema = outputQuerySchema(limits);
   const app = new Hono();
-  const limitBody = bodyLimit({
-    maxSize: limits.maxBodyBytes,
-    onError: () => {
-      throw new ProcessApiError("body_too_large", `Request body is larger than ${limits.maxBodyBytes} bytes.`);
-    },
-  });
+  const json = <S extends Parameters<typeof jsonBody>[1]>(c: Context, schema: S) =>
+    jsonBody(c, schema, limits.maxBodyBytes);
 
-  app.post("/start", limitBody, async (c) => {
-    const body = await jsonBody(c, startSchema);
+  app.post("/start", async (c) => {
+    const body = await json(c, startSchema);
     const { process, started } = await manager.start(body, chatScope(c.req.raw.headers));
     return c.json(startResponse(process, started, body.client_token));
   });
 
-  app.post("/run", limitBody, async (c) => {
-    const { wait_ms, ...body } = await jsonBody(c, runSchema);
+  app.post("/run", async (c) => {
+    const { wait_ms, ...body } = await json(c, runSchema);
     const { process, started } = await manager.start(body, chatScope(c.req.raw.headers));
     await manager.waitForExit(process, wait_ms ?? limits.maxWaitMs, c.req.raw.signal);
     return c.json({ ...startResponse(process, started, body.client_token), ...outputBody(process, {}) });
@@ -70,20 +64,20 @@ export function processRoutes(manager: ProcessManager): Hono {
     return c.json(outputBody(proc, query));
   });
 
-  app.get("/:id/stream", (c) => streamOutput(c, manager));
+  app.get("/:id/stream", (c) => streamOutput(c, manager, options.heartbeatMs));
 
-  app.post("/:id/signal", limitBody, async (c) => {
+  app.post("/:id/signal", async (c) => {
     const scope = chatScope(c.req.raw.headers);
     // coder checks the chat before the body, so another chat learns nothing from a bad body.
     manager.get(c.req.param("id"), scope);
-    const body = await jsonBody(c, SignalRequestSchema);
+    const body = await json(c, SignalRequestSchema);
     return c.json(await manager.signal(c.req.param("id"), scope, body.signal, body.wait_ms));
   });
 
-  app.post("/:id/stdin", limitBody, async (c) => {
+  app.post("/:id/stdin", async (c) => {
     const scope = chatScope(c.req.raw.headers);
     manager.get(c.req.param("id"), scope);
-    const body = await jsonBody(c, StdinRequestSchema);
+    const body = await json(c, StdinRequestSchema);
     const data = decodeStdin(body.data, body.encoding, limits.maxStdinBytes);
     const written = await manager.writeStdin(c.req.param("id"), scope, data, body.eof, c.req.raw.signal);
     return c.json({ written });

@@ -35,6 +35,8 @@ export function streamOutput(c: Context, manager: ProcessManager, heartbeatMs = 
   const proc = manager.get(c.req.param("id")!, chatScope(c.req.raw.headers));
   const query = parseWith(StreamQuerySchema, c.req.query());
   const cursor = query.cursor ?? lastEventId(c.req.header("last-event-id"));
+  // Hono answers HEAD by running the GET route and dropping its body uncancelled: a stream would pump forever.
+  if (c.req.raw.method === "HEAD") return c.body(null, 200, { "Content-Type": "text/event-stream" });
   return streamSSE(c, async (stream) => {
     const gone = new AbortController();
     stream.onAbort(() => gone.abort());

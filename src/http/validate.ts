@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import * as v from "valibot";
 import { ProcessApiError } from "../errors.ts";
+import { readBody } from "./read-body.ts";
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
 
@@ -29,11 +30,11 @@ export function parseWith<S extends AnySchema>(schema: S, input: unknown): v.Inf
  * not an object is an `invalid_request`.
  * @example
  * ```ts
- * const body = await jsonBody(c, StartRequestSchema);
+ * const body = await jsonBody(c, StartRequestSchema, 1 << 20);
  * ```
  */
-export async function jsonBody<S extends AnySchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
-  const text = await c.req.text();
+export async function jsonBody<S extends AnySchema>(c: Context, schema: S, maxBytes: number): Promise<v.InferOutput<S>> {
+  const text = await readBody(c.req.raw, maxBytes);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
