@@ -6,10 +6,13 @@ import { Hono } from "hono";
 import process from "node:process";
 import pkg from "../package.json" with { type: "json" };
 import { ProcessApiError } from "./errors.ts";
+import { accessLog, type AccessLogLine } from "./http/access-log.ts";
 import { requireToken } from "./http/auth.ts";
 import { errorResponse } from "./http/error-response.ts";
 import { processRoutes } from "./http/process-routes.ts";
 import type { Limits } from "./limits.ts";
+import { createMcpHandler } from "./mcp/mcp-handler.ts";
+import { openApiDocument, type OpenApiDocument } from "./openapi/openapi-document.ts";
 import { ProcessManager, type EnvHook } from "./process-manager.ts";
 import type { HealthResponse } from "./response-schemas.ts";
 import type { Spawner } from "./spawner.ts";
@@ -31,6 +34,8 @@ export interface ProcessApiOptions {
   limits?: Partial<Limits>;
   /** When set, every route but `/healthz` needs `Authorization: Bearer <token>`. */
   token?: string;
+  /** Receives one line per request (off by default; the server entries print it to stderr). */
+  accessLog?: (line: AccessLogLine) => void;
   /** Milliseconds between heartbeat comments on an idle output stream (default 10000; API.md 4.7 says ≤ 15 s). */
   streamHeartbeatMs?: number;
 }
@@ -69,6 +74,7 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
   const app = new Hono();
   app.onError((err) => errorResponse(err));
   app.notFound((c) => errorResponse(new ProcessApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`)));
+  if (options.accessLog) app.use("*", accessLog(options.accessLog, basePath));
   app.get("/healthz", (c) => {
     const body: HealthResponse = {
       status: "ok",
@@ -80,6 +86,14 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     return c.json(body);
   });
   if (options.token) app.use("*", requireToken(options.token));
+  // Behind the token like every route but /healthz (API.md 6); built on first request, as few clients ask.
+  let openApi: OpenApiDocument | undefined;
+  app.get("/openapi.json", (c) =>
+    c.json((openApi ??= openApiDocument({ basePath, limits: manager.limits, auth: Boolean(options.token) }))),
+  );
+  // The MCP tools call this same app in process, as the caller (token and chat headers passed on).
+  const mcp = createMcpHandler(async (request) => app.fetch(request), { basePath, version: VERSION });
+  app.all("/mcp", (c) => mcp(c.req.raw));
   app.route(basePath, processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));
   return {
     fetch: async (request) => app.fetch(request),

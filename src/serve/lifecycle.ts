@@ -5,6 +5,7 @@
  */
 import process from "node:process";
 import { createProcessApi, type ProcessApi } from "../create-process-api.ts";
+import type { AccessLogLine } from "../http/access-log.ts";
 import { delay } from "../wait.ts";
 import { ConfigError, helpText, parseServerConfig, type ServerConfig } from "./server-config.ts";
 
@@ -32,7 +33,9 @@ export function prepareServer(command: string, argv = process.argv.slice(2)): { 
   if (!loopback && !config.api.token) {
     console.error(`edgeproc: warning: listening on ${config.host} without a token; anyone who can reach it runs commands.`);
   }
-  return { config, api: createProcessApi(config.api) };
+  // Only the fields of AccessLogLine are printed: never a body, a header value or the token.
+  const accessLog = config.quiet ? undefined : (line: AccessLogLine) => console.error(JSON.stringify(line));
+  return { config, api: createProcessApi({ ...config.api, accessLog }) };
 }
 
 /**

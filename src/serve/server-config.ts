@@ -12,6 +12,8 @@ export interface ServerConfig {
   port: number;
   api: ProcessApiOptions;
   help: boolean;
+  /** No access log on stderr (`--quiet`, `EDGEPROC_QUIET=1`). */
+  quiet: boolean;
 }
 
 /** The flag of each limit; its variable is `EDGEPROC_` + the flag in upper snake case. */
@@ -57,6 +59,10 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
       help = true;
       continue;
     }
+    if (arg === "--quiet") {
+      flags.set("quiet", "1");
+      continue;
+    }
     if (!arg.startsWith("--")) throw new ConfigError(`Unexpected argument ${JSON.stringify(arg)}; see --help.`);
     const eq = arg.indexOf("=");
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
@@ -79,11 +85,11 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
   }
   const port = integer("port", get("port", "PORT") ?? "7070", 0);
   if (port > 65535) throw new ConfigError(`--port must be at most 65535, got ${port}.`);
-  return { host: get("host") ?? "127.0.0.1", port, api, help };
+  return { host: get("host") ?? "127.0.0.1", port, api, help, quiet: boolean("quiet", get("quiet")) };
 }
 
 function isKnownFlag(name: string): boolean {
-  return name === "port" || name in STRING_FLAGS || Object.values(LIMIT_FLAGS).includes(name);
+  return name === "port" || name === "quiet" || name in STRING_FLAGS || Object.values(LIMIT_FLAGS).includes(name);
 }
 
 function integer(flag: string, raw: string, min: number): number {
@@ -91,6 +97,12 @@ function integer(flag: string, raw: string, min: number): number {
     throw new ConfigError(`--${flag} (or ${envName(flag)}) must be a non-negative integer, got ${JSON.stringify(raw)}.`);
   }
   return Number(raw);
+}
+
+function boolean(flag: string, raw: string | undefined): boolean {
+  if (raw === undefined || /^(0|false)$/i.test(raw)) return false;
+  if (/^(1|true)$/i.test(raw)) return true;
+  throw new ConfigError(`--${flag} (or ${envName(flag)}) must be 1, true, 0 or false, got ${JSON.stringify(raw)}.`);
 }
 
 /**
@@ -107,6 +119,7 @@ export function helpText(command: string): string {
     ["--workdir DIR", "EDGEPROC_WORKDIR", "$HOME"],
     ["--base-path PATH", "EDGEPROC_BASE_PATH", "/api/v0/processes"],
     ["--token TOKEN", "EDGEPROC_TOKEN", "(none: no auth)"],
+    ["--quiet", "EDGEPROC_QUIET=1", "off (the access log: one JSON line per request on stderr)"],
   ];
   for (const [key, flag] of Object.entries(LIMIT_FLAGS) as [keyof Limits, string][]) {
     rows.push([`--${flag} N`, envName(flag), String(DEFAULT_LIMITS[key])]);
@@ -114,5 +127,6 @@ export function helpText(command: string): string {
   const width = Math.max(...rows.map((r) => r[0].length)) + 2;
   const vwidth = Math.max(...rows.map((r) => r[1].length)) + 2;
   const lines = rows.map(([f, v, d]) => `  ${f.padEnd(width)}${v.padEnd(vwidth)}default ${d}`);
+  lines.push(`  ${"--help, -h".padEnd(width)}print this and exit`);
   return `Usage: ${command} [flags]\n\nedgeproc: an HTTP process API for AI agents.\n\n${lines.join("\n")}\n`;
 }

@@ -1,0 +1,150 @@
+/**
+ * The examples of the OpenAPI document: one per request body and response. `test/openapi.test.ts` checks each
+ * one against the valibot schema it illustrates, so an example that drifts from the contract fails the tests.
+ * @module
+ */
+import type { ErrorCode } from "../errors.ts";
+import type {
+  ErrorBody,
+  HealthResponse,
+  OutputResponse,
+  ProcessInfo,
+  SignalResponse,
+  StartResponse,
+} from "../response-schemas.ts";
+
+const ID = "V1StGXR8_Z5jdHi6B-myT";
+const STARTED_MS = 1_767_225_600_000;
+
+const processInfo: ProcessInfo = {
+  id: ID,
+  command: "npm test",
+  workdir: "/workspace",
+  background: false,
+  running: false,
+  exit_code: 0,
+  started_at_unix: STARTED_MS / 1000,
+  exited_at_unix: STARTED_MS / 1000 + 12,
+  pid: 4242,
+  timed_out: false,
+  started_at_ms: STARTED_MS,
+  exited_at_ms: STARTED_MS + 12_480,
+  total_bytes: 52,
+  last_output_at_ms: STARTED_MS + 12_470,
+  stdin_open: false,
+};
+
+const output: OutputResponse = {
+  output: "> edgeproc@0.1.0 test\n> node --test\n\n# pass 42\n",
+  running: false,
+  exit_code: 0,
+  timed_out: false,
+  pid: 4242,
+  started_at_ms: STARTED_MS,
+  exited_at_ms: STARTED_MS + 12_480,
+  total_bytes: 52,
+  last_output_at_ms: STARTED_MS + 12_470,
+  stdin_open: false,
+};
+
+const started: StartResponse = { id: ID, started: true };
+
+const health: HealthResponse = {
+  status: "ok",
+  runtime: "bun",
+  version: "0.1.0",
+  processes: { running: 1, total: 3 },
+  activity: { waiters: 0, streams: 1, stdin_writes: 0 },
+};
+
+const signalled: SignalResponse = {
+  message: `Signal "terminate" sent to process "${ID}".`,
+  exited: true,
+  exit_code: -1,
+  signal: "SIGTERM",
+  survivors: [],
+};
+
+/**
+ * An example body for each error code, worded as the server words it. Typed by `ErrorCode`, so a new code
+ * cannot ship without one.
+ * @example
+ * ```ts
+ * ERROR_EXAMPLES.not_found.message; // 'Process "V1StGXR8_Z5jdHi6B-myT" not found.'
+ * ```
+ */
+export const ERROR_EXAMPLES: Record<ErrorCode, ErrorBody> = {
+  invalid_json: {
+    message: "Request body must be valid JSON.",
+    detail: "Unexpected token 'n', \"not json\" is not valid JSON",
+    code: "invalid_json",
+  },
+  invalid_request: {
+    message: "Command is required.",
+    code: "invalid_request",
+    validations: [{ field: "command", detail: "Command is required." }],
+  },
+  invalid_workdir: {
+    message: 'Workdir "/nope" does not exist or is not a directory.',
+    code: "invalid_workdir",
+    validations: [{ field: "workdir", detail: "not an existing directory" }],
+  },
+  unauthorized: { message: "A valid bearer token is required.", code: "unauthorized" },
+  not_found: { message: `Process "${ID}" not found.`, code: "not_found" },
+  not_running: { message: `Process "${ID}" is not running.`, code: "not_running" },
+  stdin_closed: { message: `Process "${ID}" has no open stdin.`, code: "stdin_closed" },
+  token_conflict: {
+    message: "Client token was already used to start a process with different parameters.",
+    code: "token_conflict",
+  },
+  still_running: { message: `Process "${ID}" is still running.`, code: "still_running" },
+  body_too_large: { message: "Request body is larger than 1048576 bytes.", code: "body_too_large" },
+  too_many_processes: { message: "At most 256 processes may run at once.", code: "too_many_processes" },
+  start_failed: { message: "Failed to start process.", detail: "spawn sh ENOENT", code: "start_failed" },
+  shutting_down: { message: "The server is shutting down; no new process starts.", code: "shutting_down" },
+};
+
+/**
+ * The example of every request body, query and success response, by what it illustrates.
+ * @example
+ * ```ts
+ * const media = { "application/json": { example: EXAMPLES.startRequest } };
+ * ```
+ */
+export const EXAMPLES = {
+  id: ID,
+  chatId: "11111111-1111-4111-8111-111111111111",
+  startRequest: {
+    command: "npm test",
+    workdir: "/workspace",
+    env: { CI: "1" },
+    timeout_ms: 600_000,
+    client_token: "run-tests-1",
+  },
+  startResponse: started,
+  runRequest: { command: "npm test", workdir: "/workspace", wait_ms: 60_000 },
+  runResponse: { ...started, ...output },
+  listQuery: { limit: "20", running: "true" },
+  listResponse: { processes: [processInfo] },
+  processInfo,
+  outputQuery: { wait: "true", wait_ms: "30000", until: "output", cursor: "0", limit: "65536" },
+  outputResponse: output,
+  streamQuery: { cursor: "0" },
+  stream:
+    'event: output\nid: 38\ndata: {"data":"> edgeproc@0.1.0 test\\n> node --test\\n\\n","cursor":0,"next_cursor":38}\n\n' +
+    'event: output\nid: 52\ndata: {"data":"# pass 42\\n","cursor":38,"next_cursor":52}\n\n' +
+    'event: exit\ndata: {"exit_code":0,"timed_out":false}\n\n',
+  signalRequest: { signal: "terminate", wait_ms: 5000 },
+  signalResponse: signalled,
+  stdinRequest: { data: "yes\n", encoding: "utf8", eof: false },
+  stdinResponse: { written: 4 },
+  deleteResponse: { message: `Process "${ID}" deleted.` },
+  health,
+  openapi: { openapi: "3.1.0", info: { title: "edgeproc", version: "0.1.0" }, paths: {} },
+  mcpRequest: { jsonrpc: "2.0", id: 1, method: "tools/list" },
+  mcpResponse: {
+    jsonrpc: "2.0",
+    id: 1,
+    result: { tools: [{ name: "execute", description: "Run a shell command.", inputSchema: { type: "object" } }] },
+  },
+};

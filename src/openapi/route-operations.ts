@@ -1,0 +1,267 @@
+/**
+ * What the OpenAPI document says about each route (API.md 3, 4 and 4.10): its schemas by reference, its
+ * examples, and the error codes it can answer. The shapes come from the valibot schemas; only prose lives here.
+ * @module
+ */
+import type * as v from "valibot";
+import type { ErrorCode } from "../errors.ts";
+import { StreamQuerySchema } from "../http/stream-route.ts";
+import type { Limits } from "../limits.ts";
+import type { ErrorBody } from "../response-schemas.ts";
+import { ListQuerySchema, outputQuerySchema } from "../schemas.ts";
+import { EXAMPLES } from "./openapi-examples.ts";
+import type { WireSchemaName } from "./wire-schemas.ts";
+
+/** A body or response: a named wire schema, or a loose JSON Schema where no valibot schema exists. */
+export interface OperationContent {
+  schema: WireSchemaName | { [key: string]: unknown };
+  example: unknown;
+  /** Default `application/json`. */
+  contentType?: string;
+}
+
+/** One operation of the document. */
+export interface RouteOperation {
+  method: "get" | "post" | "delete";
+  /** Under the base path (`/start`, `/{id}/output`), or from the server root when `root` is set. */
+  path: string;
+  root?: boolean;
+  operationId: string;
+  summary: string;
+  description: string;
+  /** Reads `Coder-Chat-Id` and `Coder-Ancestor-Chat-Ids` (API.md 2). */
+  chatScoped?: boolean;
+  /** Answers without the bearer token. */
+  public?: boolean;
+  /** Reads `Last-Event-ID`. */
+  lastEventId?: boolean;
+  query?: { schema: v.GenericSchema<unknown, unknown>; describe: Record<string, string>; example: Record<string, string> };
+  body?: OperationContent;
+  ok: OperationContent & { description: string };
+  /** Every error this route can answer besides 401 (added when a token is configured). */
+  errors: ErrorCode[];
+  /** Examples of this route's own wording, where it differs from `ERROR_EXAMPLES`. */
+  errorExamples?: Partial<Record<ErrorCode, ErrorBody>>;
+}
+
+const invalid = (field: string, message: string): ErrorBody => ({
+  message,
+  code: "invalid_request",
+  validations: [{ field, detail: message }],
+});
+
+const BODY_ERRORS: ErrorCode[] = ["invalid_json", "invalid_request", "body_too_large"];
+const START_ERRORS: ErrorCode[] = [
+  ...BODY_ERRORS,
+  "invalid_workdir",
+  "token_conflict",
+  "too_many_processes",
+  "start_failed",
+  "shutting_down",
+];
+
+/**
+ * Every operation of the API, with query schemas built with `limits` as the routes build them.
+ * @example
+ * ```ts
+ * for (const op of routeOperations(manager.limits)) console.log(op.method, op.path);
+ * ```
+ */
+export function routeOperations(limits: Limits): RouteOperation[] {
+  return [
+    {
+      method: "post",
+      path: "/start",
+      operationId: "startProcess",
+      summary: "Start a process",
+      description:
+        "Runs `sh -c <command>` in a new process group and answers as soon as it is spawned (API.md 3.1, 4.1). " +
+        "With `client_token`, a repeat with the same parameters attaches to the same process.",
+      chatScoped: true,
+      body: { schema: "StartRequest", example: EXAMPLES.startRequest },
+      ok: {
+        description: "Spawned, or attached by `client_token`.",
+        schema: "StartResponse",
+        example: EXAMPLES.startResponse,
+      },
+      errors: START_ERRORS,
+    },
+    {
+      method: "post",
+      path: "/run",
+      operationId: "runProcess",
+      summary: "Start a process and wait for it",
+      description:
+        "Starts as `/start` does, waits up to `wait_ms` for the exit, and answers the output snapshot (API.md 4.9). " +
+        "A process still running at the end keeps running; read it later by its `id`.",
+      chatScoped: true,
+      body: { schema: "RunRequest", example: EXAMPLES.runRequest },
+      ok: {
+        description: "The start answer and the output snapshot.",
+        schema: "RunResponse",
+        example: EXAMPLES.runResponse,
+      },
+      errors: START_ERRORS,
+    },
+    {
+      method: "get",
+      path: "/list",
+      operationId: "listProcesses",
+      summary: "List processes",
+      description: "Running first, then newest start first (API.md 3.2, 4.2). A chat sees only its own processes.",
+      chatScoped: true,
+      query: {
+        schema: ListQuerySchema,
+        describe: {
+          limit: "Most entries to return, 1..1000 (default 10).",
+          running: "Only running (`true`) or only exited (`false`) processes.",
+        },
+        example: EXAMPLES.listQuery,
+      },
+      ok: { description: "The processes.", schema: "ListResponse", example: EXAMPLES.listResponse },
+      errors: ["invalid_request"],
+      errorExamples: { invalid_request: invalid("limit", "limit must be at most 1000.") },
+    },
+    {
+      method: "get",
+      path: "/{id}",
+      operationId: "getProcess",
+      summary: "One process",
+      description: "The `ProcessInfo` of one process (API.md 4.3).",
+      chatScoped: true,
+      ok: { description: "The process.", schema: "ProcessInfo", example: EXAMPLES.processInfo },
+      errors: ["not_found"],
+    },
+    {
+      method: "get",
+      path: "/{id}/output",
+      operationId: "getProcessOutput",
+      summary: "Output of a process",
+      description:
+        "A head+tail snapshot of the output (API.md 3.3), or with `cursor` an incremental read (API.md 4.5). " +
+        "`wait=true` or `wait_ms` block until the process exits (or, with `until=output`, writes).",
+      chatScoped: true,
+      query: {
+        schema: outputQuerySchema(limits),
+        describe: {
+          wait: "`true` blocks until the exit or the longest wait; any other value is a plain snapshot.",
+          wait_ms: `Block for at most this many milliseconds, 0..${limits.maxWaitMs}.`,
+          until: "`exit` (default) wakes on exit; `output` also on new output.",
+          cursor: "Byte offset to read from; switches to incremental mode.",
+          limit: `Most bytes of an incremental read, 1..${Math.max(limits.windowBytes, 1 << 20)} (default 65536).`,
+        },
+        example: EXAMPLES.outputQuery,
+      },
+      ok: {
+        description: "The output and the process state.",
+        schema: "OutputResponse",
+        example: EXAMPLES.outputResponse,
+      },
+      errors: ["invalid_request", "not_found"],
+      errorExamples: { invalid_request: invalid("wait_ms", `wait_ms must be at most ${limits.maxWaitMs}.`) },
+    },
+    {
+      method: "get",
+      path: "/{id}/stream",
+      operationId: "streamProcessOutput",
+      summary: "Stream the output (server-sent events)",
+      description:
+        "Events (API.md 4.7): `output` (`id` = next cursor; data `{data, cursor, next_cursor}`), `gap` (data " +
+        "`{gap_bytes}`) and a final `exit` (data `{exit_code, signal?, timed_out}`); a comment line at least every " +
+        "15 s while idle. Resume with `cursor` or `Last-Event-ID`.",
+      chatScoped: true,
+      lastEventId: true,
+      query: {
+        schema: StreamQuerySchema,
+        describe: { cursor: "Byte offset to stream from (default: `Last-Event-ID`, else 0)." },
+        example: EXAMPLES.streamQuery,
+      },
+      ok: {
+        description: "A stream of server-sent events.",
+        schema: { type: "string" },
+        example: EXAMPLES.stream,
+        contentType: "text/event-stream",
+      },
+      errors: ["invalid_request", "not_found"],
+      errorExamples: { invalid_request: invalid("cursor", "cursor must be a non-negative integer.") },
+    },
+    {
+      method: "post",
+      path: "/{id}/signal",
+      operationId: "signalProcess",
+      summary: "Signal a process group",
+      description:
+        "Sends the signal to the whole process group (API.md 3.4, 4.4). With `wait_ms`, waits until no member is " +
+        "left and reports `exited`, `exit_code`, `signal` and `survivors`.",
+      chatScoped: true,
+      body: { schema: "SignalRequest", example: EXAMPLES.signalRequest },
+      ok: { description: "The signal was sent.", schema: "SignalResponse", example: EXAMPLES.signalResponse },
+      errors: [...BODY_ERRORS, "not_found", "not_running"],
+      errorExamples: { invalid_request: invalid("signal", "Signal is required.") },
+    },
+    {
+      method: "post",
+      path: "/{id}/stdin",
+      operationId: "writeProcessStdin",
+      summary: "Write to stdin",
+      description: "Writes to a process started with `stdin: true`; `eof` closes it (API.md 4.6).",
+      chatScoped: true,
+      body: { schema: "StdinRequest", example: EXAMPLES.stdinRequest },
+      ok: { description: "Bytes written.", schema: "StdinResponse", example: EXAMPLES.stdinResponse },
+      errors: [...BODY_ERRORS, "not_found", "stdin_closed"],
+      errorExamples: {
+        invalid_request: invalid("data", "data is not valid base64."),
+        body_too_large: { message: `Stdin data is larger than ${limits.maxStdinBytes} bytes.`, code: "body_too_large" },
+      },
+    },
+    {
+      method: "delete",
+      path: "/{id}",
+      operationId: "deleteProcess",
+      summary: "Remove an exited process",
+      description: "Forgets an exited process and its output (API.md 4.8).",
+      chatScoped: true,
+      ok: { description: "Removed.", schema: "DeleteResponse", example: EXAMPLES.deleteResponse },
+      errors: ["not_found", "still_running"],
+    },
+    {
+      method: "get",
+      path: "/healthz",
+      root: true,
+      public: true,
+      operationId: "health",
+      summary: "Health",
+      description: "Liveness and counts; never needs the token (API.md 4.10).",
+      ok: { description: "The server is up.", schema: "HealthResponse", example: EXAMPLES.health },
+      errors: [],
+    },
+    {
+      method: "get",
+      path: "/openapi.json",
+      root: true,
+      operationId: "openApiDocument",
+      summary: "This document",
+      description: "The OpenAPI 3.1 document of this server, with its base path and limits.",
+      ok: { description: "An OpenAPI 3.1 document.", schema: { type: "object" }, example: EXAMPLES.openapi },
+      errors: [],
+    },
+    {
+      method: "post",
+      path: "/mcp",
+      root: true,
+      operationId: "mcp",
+      summary: "Model Context Protocol endpoint",
+      description:
+        "MCP over Streamable HTTP with the tools `execute`, `process_output`, `process_list` and " +
+        "`process_signal` (API.md 4.10). Send JSON-RPC messages with `Accept: application/json, text/event-stream`; " +
+        "see the MCP specification for the protocol.",
+      body: { schema: { type: "object", description: "A JSON-RPC 2.0 message." }, example: EXAMPLES.mcpRequest },
+      ok: {
+        description: "A JSON-RPC response, as JSON or as server-sent events.",
+        schema: { type: "object", description: "A JSON-RPC 2.0 response." },
+        example: EXAMPLES.mcpResponse,
+      },
+      errors: [],
+    },
+  ];
+}

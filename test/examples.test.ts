@@ -1,0 +1,92 @@
+// The embedding examples run: each one that applies to the runtime under test starts as a child process, serves
+// a command over real HTTP, and on SIGTERM ends its processes and exits.
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { after, describe, it } from "node:test";
+import { caller } from "./support/http.ts";
+import { eventually, liveGroup, testRuntime } from "./support/server.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const runtime = testRuntime();
+const TOKEN = "examples-test-token";
+
+const EXAMPLES: { file: string; runtimes: string[] }[] = [
+  { file: "hono-app.ts", runtimes: ["node", "bun", "deno"] },
+  { file: "node-http.ts", runtimes: ["node", "bun", "deno"] },
+  { file: "bun-serve.ts", runtimes: ["bun"] },
+  { file: "deno-serve.ts", runtimes: ["deno"] },
+];
+
+const children: ChildProcess[] = [];
+after(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+function command(file: string): [string, string[]] {
+  const path = `${root}examples/${file}`;
+  if (runtime === "bun") return [`${root}node_modules/.bin/bun`, ["run", path]];
+  if (runtime === "deno") return [`${root}node_modules/.bin/deno`, ["run", "-A", path]];
+  return ["node", ["--import", "tsx", path]];
+}
+
+/** Starts an example on a free port and waits for its listening line. */
+async function startExample(file: string) {
+  const [cmd, argv] = command(file);
+  const env = { ...process.env, PORT: "0", EDGEPROC_TOKEN: TOKEN };
+  const child = spawn(cmd, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let output = "";
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /edgeproc listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    void exited.then(({ code }) => reject(new Error(`${file} exited (${code}) before listening:\n${output}`)));
+  });
+  return { child, url, exited, log: () => output };
+}
+
+describe(`examples under ${runtime}`, () => {
+  for (const { file, runtimes } of EXAMPLES) {
+    const applies = runtimes.includes(runtime);
+    const name = applies
+      ? `${file} serves a command and shuts down on SIGTERM`
+      : `${file}: only runs under ${runtimes.join(", ")}`;
+    (applies ? it : it.skip)(name, { timeout: 60_000 }, async () => {
+      const example = await startExample(file);
+      const headers = { authorization: `Bearer ${TOKEN}` };
+      const call = caller(`${example.url}/api/v0/processes`);
+      assert.equal((await call("GET", "/list")).status, 401, "the example passes EDGEPROC_TOKEN on");
+
+      const started = await call("POST", "/start", { headers, body: { command: "echo hi" } });
+      assert.equal(started.status, 200, JSON.stringify(started.body));
+      const output = await call("GET", `/${started.body.id}/output?wait=true`, { headers });
+      assert.equal(output.status, 200);
+      assert.equal(output.body.output, "hi\n");
+      assert.equal(output.body.running, false);
+      assert.equal(output.body.exit_code, 0);
+
+      if (file === "hono-app.ts") {
+        const hello = await fetch(`${example.url}/hello`);
+        assert.equal(await hello.text(), "hello from the host app\n");
+      }
+
+      const sleeper = await call("POST", "/start", { headers, body: { command: "sleep 300" } });
+      const { pid } = (await call("GET", `/${sleeper.body.id}`, { headers })).body;
+      assert.equal(typeof pid, "number");
+      example.child.kill("SIGTERM");
+      const exit = await example.exited;
+      // Deno's node:child_process reports the signal it sent as the child's exit, whatever the child did.
+      if (!(globalThis as { Deno?: unknown }).Deno) assert.equal(exit.code, 0, `${JSON.stringify(exit)} ${example.log()}`);
+      assert.ok(await eventually(async () => (await liveGroup(pid)).length === 0), `sleep ${pid} outlived ${file}`);
+    });
+  }
+});

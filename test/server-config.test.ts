@@ -1,0 +1,176 @@
+// The server's flags and environment variables (API.md 6): parsing, precedence, errors, and a `--help` that
+// lists every setting, printed by the real server entry of the runtime under test.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import process from "node:process";
+import { describe, it } from "node:test";
+import { DEFAULT_LIMITS, type Limits } from "../src/limits.ts";
+import { ConfigError, helpText, parseServerConfig } from "../src/serve/server-config.ts";
+import { testRuntime } from "./support/server.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** Every flag API.md 6 promises, besides one per limit. */
+const FLAGS = ["port", "host", "workdir", "base-path", "token", "quiet"];
+
+describe("parseServerConfig", () => {
+  it("defaults to 127.0.0.1:7070, no token, access log on", () => {
+    assert.deepEqual(parseServerConfig([], {}), {
+      host: "127.0.0.1",
+      port: 7070,
+      api: { limits: {} },
+      help: false,
+      quiet: false,
+    });
+  });
+
+  it("reads `--flag value` and `--flag=value`", () => {
+    const config = parseServerConfig(
+      ["--port", "8080", "--host=0.0.0.0", "--workdir", "/w", "--base-path=/p", "--token=a=b"]
+        .concat(["--max-processes", "3", "--quiet"]),
+      {},
+    );
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, "0.0.0.0");
+    assert.deepEqual(config.api, { limits: { maxRunning: 3 }, workdir: "/w", basePath: "/p", token: "a=b" });
+    assert.equal(config.quiet, true);
+    assert.equal(parseServerConfig(["--quiet=false"], {}).quiet, false);
+    assert.equal(parseServerConfig(["--max-wait-ms=0"], {}).api.limits?.maxWaitMs, 0);
+  });
+
+  it("reads EDGEPROC_* variables and PORT, ignoring empty ones", () => {
+    const config = parseServerConfig([], {
+      PORT: "9000",
+      EDGEPROC_HOST: "::1",
+      EDGEPROC_TOKEN: "t",
+      EDGEPROC_MAX_PROCESSES: "5",
+      EDGEPROC_KILL_GRACE_MS: "100",
+      EDGEPROC_WORKDIR: "",
+      EDGEPROC_QUIET: "1",
+    });
+    assert.equal(config.port, 9000);
+    assert.equal(config.host, "::1");
+    assert.deepEqual(config.api, { limits: { maxRunning: 5, killGraceMs: 100 }, token: "t" });
+    assert.equal(config.quiet, true);
+    assert.equal(parseServerConfig([], { EDGEPROC_PORT: "9001", PORT: "9000" }).port, 9001);
+    assert.equal(parseServerConfig([], { EDGEPROC_QUIET: "true" }).quiet, true);
+    assert.equal(parseServerConfig([], { EDGEPROC_QUIET: "0" }).quiet, false);
+  });
+
+  it("lets flags win over variables", () => {
+    const env = { PORT: "9000", EDGEPROC_MAX_PROCESSES: "5", EDGEPROC_TOKEN: "env", EDGEPROC_QUIET: "0" };
+    const config = parseServerConfig(["--port", "1", "--max-processes=4", "--token", "flag", "--quiet"], env);
+    assert.equal(config.port, 1);
+    assert.equal(config.api.limits?.maxRunning, 4);
+    assert.equal(config.api.token, "flag");
+    assert.equal(config.quiet, true);
+  });
+
+  it("throws ConfigError for bad values", () => {
+    const bad: [string[], Record<string, string>][] = [
+      [["--port", "abc"], {}],
+      [["--port", "70000"], {}],
+      [["--port", "-1"], {}],
+      [["--port"], {}],
+      [["--max-processes", "1.5"], {}],
+      [[], { EDGEPROC_MAX_PROCESSES: "x" }],
+      [[], { PORT: "http" }],
+      [[], { EDGEPROC_QUIET: "maybe" }],
+      [["--quiet=yes please"], {}],
+    ];
+    for (const [argv, env] of bad) {
+      assert.throws(() => parseServerConfig(argv, env), ConfigError, JSON.stringify([argv, env]));
+    }
+  });
+
+  it("throws ConfigError for an unknown flag or a bare argument", () => {
+    assert.throws(
+      () => parseServerConfig(["--nope", "1"], {}),
+      (err) => err instanceof ConfigError && /--nope/.test(err.message),
+    );
+    assert.throws(() => parseServerConfig(["serve"], {}), ConfigError);
+  });
+
+  it("asks for help with --help or -h", () => {
+    assert.equal(parseServerConfig(["--help"], {}).help, true);
+    assert.equal(parseServerConfig(["-h", "--port", "1"], {}).help, true);
+  });
+});
+
+/** The rows of the help text: flag, whether it takes a value, and its variables. */
+function helpRows(text: string): { flag: string; takesValue: boolean; vars: string[] }[] {
+  const rows = [];
+  for (const line of text.split("\n")) {
+    const match = /^ {2}--([a-z-]+)( [A-Z]+)?\s+([A-Z_0-9=, ]+?)\s+default /.exec(line);
+    if (!match) continue;
+    const vars = match[3]!.split(", ").map((v) => v.replace(/=.*/, ""));
+    rows.push({ flag: match[1]!, takesValue: match[2] !== undefined, vars });
+  }
+  return rows;
+}
+
+describe("helpText", () => {
+  const rows = helpRows(helpText("edgeproc"));
+
+  it("lists every flag, and each flag and variable sets what it says", () => {
+    const flags = rows.map((r) => r.flag);
+    for (const flag of FLAGS) assert.ok(flags.includes(flag), `--${flag} missing from --help`);
+    for (const { flag, takesValue, vars } of rows) {
+      const value = flag === "quiet" ? "1" : ["host", "workdir", "base-path", "token"].includes(flag) ? "/x" : "7";
+      const byFlag = parseServerConfig(takesValue ? [`--${flag}`, value] : [`--${flag}`], {});
+      assert.notDeepEqual(byFlag, parseServerConfig([], {}), `--${flag} changes nothing`);
+      for (const name of vars) {
+        assert.deepEqual(parseServerConfig([], { [name]: value }), byFlag, `${name} differs from --${flag}`);
+      }
+    }
+  });
+
+  it("has a flag for every limit", () => {
+    for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+      const sets = (flag: string) => parseServerConfig([`--${flag}`, "7"], {}).api.limits?.[key] === 7;
+      const setters = rows.filter((r) => r.takesValue && sets(r.flag));
+      assert.equal(setters.length, 1, `limit ${key} has ${setters.length} flags in --help`);
+    }
+  });
+});
+
+function entryCommand(args: string[]): [string, string[]] {
+  const runtime = testRuntime();
+  if (runtime === "bun") return [`${root}node_modules/.bin/bun`, ["run", `${root}src/serve/bun.ts`, ...args]];
+  if (runtime === "deno") return ["bash", [`${root}scripts/start-deno.sh`, ...args]];
+  return ["node", ["--import", "tsx", `${root}src/serve/node.ts`, ...args]];
+}
+
+function runEntry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [cmd, argv] = entryCommand(args);
+  const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+describe(`server entry (${testRuntime()})`, () => {
+  it("prints every flag for --help and exits 0", { timeout: 60_000 }, async () => {
+    const { code, stdout, stderr } = await runEntry(["--help"]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^Usage: /);
+    const printed = helpRows(stdout).map((r) => r.flag);
+    assert.deepEqual(printed, helpFlags(), "the entry prints helpText");
+    for (const flag of FLAGS) assert.ok(printed.includes(flag), `--${flag} missing`);
+    assert.match(stdout, /--help, -h/);
+    assert.doesNotMatch(stdout, /listening/);
+  });
+
+  it("exits 2 with the reason for a bad flag", { timeout: 60_000 }, async () => {
+    const { code, stderr } = await runEntry(["--max-processes", "lots"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /--max-processes .*"lots"/);
+  });
+});
+
+function helpFlags(): string[] {
+  return helpRows(helpText("edgeproc")).map((r) => r.flag);
+}
