@@ -16,3 +16,6 @@ export { SpawnError, type Spawner, type SpawnedProcess, type SpawnRequest, type 
 export { createSpawner, detectRuntime } from "./spawners/create-spawner.ts";
 export * from "./schemas.ts";
 export * from "./response-schemas.ts";
+export { openApiDocument, type OpenApiDocument, type OpenApiOptions } from "./openapi/openapi-document.ts";
+export type { AccessLogLine } from "./http/access-log.ts";
+export type { ChatScope } from "./http/chat-scope.ts";

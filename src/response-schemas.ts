@@ -103,3 +103,44 @@ export const HealthResponseSchema = v.object({
 });
 /** The answer of `GET /healthz`. */
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;
+
+/**
+ * The answer of `POST /run` (API.md 4.9): the start answer and the output snapshot in one object, as the route
+ * spreads them.
+ * @example
+ * ```ts
+ * v.parse(RunResponseSchema, await response.json());
+ * ```
+ */
+export const RunResponseSchema = v.object({ ...StartResponseSchema.entries, ...OutputResponseSchema.entries });
+/** The answer of `POST /run`. */
+export type RunResponse = v.InferOutput<typeof RunResponseSchema>;
+
+/**
+ * The answer of `DELETE /{id}` (API.md 4.8).
+ * @example
+ * ```ts
+ * v.parse(DeleteResponseSchema, { message: 'Process "abc" deleted.' });
+ * ```
+ */
+export const DeleteResponseSchema = v.object({ message: v.string() });
+
+/**
+ * The answer of `POST /{id}/stdin` (API.md 4.6): how many bytes were written.
+ * @example
+ * ```ts
+ * v.parse(StdinResponseSchema, { written: 4 });
+ * ```
+ */
+export const StdinResponseSchema = v.object({ written: v.number() });
+
+/** The data of an `output` event: UTF-8 text and the byte cursors around it. */
+export const OutputEventSchema = v.object({ data: v.string(), cursor: v.number(), next_cursor: v.number() });
+/** The data of a `gap` event: bytes lost between the asked cursor and the oldest retained byte. */
+export const GapEventSchema = v.object({ gap_bytes: v.number() });
+/** The data of the final `exit` event. */
+export const ExitEventSchema = v.object({
+  exit_code: v.optional(v.number()),
+  signal: v.optional(v.string()),
+  timed_out: v.boolean(),
+});

@@ -24,7 +24,7 @@ import {
   StartRequestSchema,
   StdinRequestSchema,
 } from "../src/schemas.ts";
-import { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../src/openapi/wire-schemas.ts";
+import { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../src/response-schemas.ts";
 import { FakeSpawner } from "./support/fake-spawner.ts";
 
 type AnySchema = v.GenericSchema<unknown, unknown>;

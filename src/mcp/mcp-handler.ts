@@ -1,0 +1,90 @@
+/**
+ * `createMcpHandler`: a Model Context Protocol endpoint (Streamable HTTP, stateless) that serves the agent tools
+ * of `edgeproc/tools`, calling the API in process as the caller, with the caller's token and chat.
+ * @module
+ */
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { type ClientOptions, createClient, type FetchFunction } from "../client/create-client.ts";
+import type { AgentToolOptions } from "../tools/agent-tool.ts";
+import { createAgentTools } from "../tools/create-agent-tools.ts";
+
+/** How the endpoint reaches the API and presents itself. */
+export interface McpHandlerOptions {
+  /** Where the process routes live on the API (default `/api/v0/processes`). */
+  basePath?: string;
+  /** Reported to MCP clients as the server's version. */
+  version?: string;
+  /** Options of the tools (environment, timeouts, output cap). */
+  tools?: AgentToolOptions;
+}
+
+/**
+ * The MCP endpoint as a fetch handler. `api` answers the tools' requests in process; each MCP request gets its
+ * own server and transport, since the SDK's stateless transport cannot be reused.
+ * @example
+ * ```ts
+ * const mcp = createMcpHandler((request) => app.fetch(request), { version: "0.1.0" });
+ * app.all("/mcp", (c) => mcp(c.req.raw));
+ * ```
+ */
+export function createMcpHandler(api: FetchFunction, options: McpHandlerOptions = {}): FetchFunction {
+  return async (request) => {
+    // Stateless: no session to resume and nothing to push, so only POST carries messages.
+    if (request.method !== "POST") {
+      const body = { jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed." }, id: null };
+      return Response.json(body, { status: 405, headers: { allow: "POST" } });
+    }
+    const client = createClient({
+      baseUrl: "http://internal",
+      fetch: api,
+      basePath: options.basePath,
+      ...caller(request),
+    });
+    const tools = createAgentTools(client, options.tools);
+    const byName = new Map(Object.values(tools).map((tool) => [tool.name as string, tool]));
+    const server = new Server({ name: "edgeproc", version: options.version ?? "0.0.0" }, {
+      capabilities: { tools: {} },
+    });
+    server.setRequestHandler(ListToolsRequestSchema, () => ({
+      tools: [...byName.values()].map(({ name, description, inputSchema }) => ({ name, description, inputSchema })),
+    }));
+    server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {
+      const tool = byName.get(call.params.name);
+      if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${call.params.name}`);
+      const result = await tool.run(call.params.arguments ?? {}, { signal: extra.signal });
+      return { content: [{ type: "text" as const, text: result.text }], isError: result.isError };
+    });
+    // JSON answers rather than SSE: one answer per request, no keep-alive timers, and our servers never cut an
+    // idle connection, so a long `execute` still gets its answer.
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    // A caller that hangs up ends the tool calls' waits (the processes keep running).
+    const hangUp = () => void server.close();
+    request.signal.addEventListener("abort", hangUp, { once: true });
+    try {
+      return await transport.handleRequest(request);
+    } finally {
+      request.signal.removeEventListener("abort", hangUp);
+      await server.close();
+    }
+  };
+}
+
+/** The caller's identity, passed on so the tools see exactly what the caller may see. */
+function caller(request: Request): Pick<ClientOptions, "token" | "chatId" | "ancestorChatIds"> {
+  const auth = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "");
+  const chatId = request.headers.get("coder-chat-id") ?? undefined;
+  let ancestorChatIds: string[] | undefined;
+  try {
+    const list: unknown = JSON.parse(request.headers.get("coder-ancestor-chat-ids") ?? "null");
+    if (Array.isArray(list)) ancestorChatIds = list.filter((id): id is string => typeof id === "string");
+  } catch {
+    // A malformed list means "no ancestors" to the API too (API.md 2).
+  }
+  return { token: auth?.[1], chatId, ancestorChatIds };
+}

@@ -1,0 +1,137 @@
+/**
+ * The arguments of the agent tools as valibot schemas: they validate what a model sends and, through
+ * `@valibot/to-json-schema`, become the JSON Schema the model is shown, so the two cannot disagree.
+ * @module
+ */
+import { toJsonSchema } from "@valibot/to-json-schema";
+import * as v from "valibot";
+import { SIGNALS, type WireSignal } from "../schemas.ts";
+
+const signalNames = Object.keys(SIGNALS) as WireSignal[];
+
+/** The arguments of `execute` (coder's `ExecuteArgs`). */
+export const ExecuteArgsSchema = v.object({
+  command: v.pipe(
+    v.string("command must be a string"),
+    v.nonEmpty("command is required"),
+    v.description("The shell command to execute."),
+  ),
+  timeout: v.optional(
+    v.pipe(
+      v.string('timeout must be a duration string such as "30s"'),
+      v.description(
+        "How long to wait for completion (e.g. '30s', '5m'). Default is 10s. The process keeps running if this " +
+          "expires and you get a background_process_id to re-attach. Only applies to foreground commands.",
+      ),
+    ),
+  ),
+  workdir: v.optional(
+    v.pipe(v.string("workdir must be a string"), v.description("Working directory for the command.")),
+  ),
+  run_in_background: v.optional(
+    v.pipe(
+      v.boolean("run_in_background must be a boolean"),
+      v.description(
+        "Run without blocking. Use for persistent processes (dev servers, file watchers) or when you want to " +
+          "continue working while a command runs and check the result later with process_output. For commands " +
+          "whose result you need before continuing, prefer foreground with a longer timeout. Do NOT use shell & " +
+          "to background processes; always use this parameter instead.",
+      ),
+    ),
+  ),
+});
+/** The arguments of `execute`. */
+export type ExecuteArgs = v.InferOutput<typeof ExecuteArgsSchema>;
+
+const processId = v.pipe(
+  v.string("process_id must be a string"),
+  v.nonEmpty("process_id is required"),
+  v.description("The process ID from execute (background_process_id) or process_list."),
+);
+
+/** The arguments of `process_output`. */
+export const ProcessOutputArgsSchema = v.object({
+  process_id: processId,
+  wait_timeout: v.optional(
+    v.pipe(
+      v.string('wait_timeout must be a duration string such as "30s"'),
+      v.description(
+        "Override the default 10s block duration. The call blocks until the process exits or this timeout is " +
+          "reached. Set to '0s' for an immediate snapshot without waiting.",
+      ),
+    ),
+  ),
+});
+/** The arguments of `process_output`. */
+export type ProcessOutputArgs = v.InferOutput<typeof ProcessOutputArgsSchema>;
+
+/** The arguments of `process_list`: none. */
+export const ProcessListArgsSchema = v.object({});
+/** The arguments of `process_list`. */
+export type ProcessListArgs = v.InferOutput<typeof ProcessListArgsSchema>;
+
+/** The arguments of `process_signal`. */
+export const ProcessSignalArgsSchema = v.object({
+  process_id: processId,
+  signal: v.pipe(
+    v.picklist(signalNames, `signal must be ${signalNames.map((s) => JSON.stringify(s)).join(", ")}`),
+    v.description(
+      '"terminate" (SIGTERM) for graceful shutdown, "kill" (SIGKILL) to force stop, "interrupt" (SIGINT, like ' +
+        'Ctrl-C) or "hangup" (SIGHUP). Sent to the whole process group.',
+    ),
+  ),
+});
+/** The arguments of `process_signal`. */
+export type ProcessSignalArgs = v.InferOutput<typeof ProcessSignalArgsSchema>;
+
+/** A JSON Schema of an object, as tool-calling APIs (and MCP's `inputSchema`) expect it. */
+export interface ObjectJsonSchema {
+  type: "object";
+  properties?: Record<string, unknown>;
+  required?: string[];
+  [key: string]: unknown;
+}
+
+/**
+ * The JSON Schema of a tool's arguments, without the `$schema` key that some model APIs reject.
+ * @example
+ * ```ts
+ * const inputSchema = argsJsonSchema(ExecuteArgsSchema); // { type: "object", properties: { command: ... } }
+ * ```
+ */
+export function argsJsonSchema(schema: v.GenericSchema): ObjectJsonSchema {
+  const { $schema: _, ...rest } = toJsonSchema(schema) as ObjectJsonSchema;
+  return { ...rest, type: "object", properties: rest.properties ?? {} };
+}
+
+/**
+ * `args` checked by `schema`, or the first problem as one line a model can act on. A JSON string is parsed
+ * first, since some SDKs hand the raw arguments over.
+ * @example
+ * ```ts
+ * const parsed = parseArgs(ExecuteArgsSchema, { command: "" }); // { error: "command is required" }
+ * ```
+ */
+export function parseArgs<S extends v.GenericSchema>(
+  schema: S,
+  args: unknown,
+): { value: v.InferOutput<S> } | { error: string } {
+  let input = args ?? {};
+  if (typeof input === "string") {
+    try {
+      input = JSON.parse(input === "" ? "{}" : input);
+    } catch {
+      return { error: "arguments must be a JSON object" };
+    }
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return { error: "arguments must be a JSON object" };
+  }
+  const result = v.safeParse(schema, input);
+  if (result.success) return { value: result.output };
+  const issue = result.issues[0];
+  const field = v.getDotPath(issue);
+  // A missing key gets valibot's generic "Invalid key" message; coder says "<field> is required".
+  if (field !== null && issue.input === undefined) return { error: `${field} is required` };
+  return { error: issue.message };
+}
