@@ -6,7 +6,7 @@ import { OutputLog } from "./output/output-log.ts";
 import type { ProcessInfo } from "./response-schemas.ts";
 import type { ExitStatus, SignalName, SpawnedProcess } from "./spawner.ts";
 import type { Limits } from "./limits.ts";
-import { waitFor } from "./wait.ts";
+import { MAX_TIMER_MS, waitFor } from "./wait.ts";
 
 /** What a record was started with; a `client_token` repeat must match it exactly. */
 export interface StartParams {
@@ -41,7 +41,7 @@ export class ManagedProcess {
   private markExited!: () => void;
   private outputWaiters = new Set<() => void>();
   private stdinTail: Promise<void> = Promise.resolve();
-  private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  private reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader | null = null;
   private timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   private killTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -103,34 +103,37 @@ export class ManagedProcess {
     return info;
   }
 
-  /** Settles once more than `offset` bytes exist, or the record exits. */
-  outputPast(offset: number): Promise<void> {
+  /**
+   * Settles once more than `offset` bytes exist, or the record exits. When `giveUp` aborts, the waiter is
+   * forgotten: an idle process polled or streamed for hours must not collect one waiter per timed-out wait.
+   */
+  outputPast(offset: number, giveUp?: AbortSignal): Promise<void> {
     if (!this.running || this.log.totalBytes > offset) return Promise.resolve();
     return new Promise((resolve) => {
+      const forget = () => this.outputWaiters.delete(check);
       const check = () => {
         if (!this.running || this.log.totalBytes > offset) {
-          this.outputWaiters.delete(check);
+          forget();
+          giveUp?.removeEventListener("abort", forget);
           resolve();
         }
       };
       this.outputWaiters.add(check);
-      void this.exited.then(check);
+      giveUp?.addEventListener("abort", forget, { once: true });
     });
-  }
-
-  /** Forgets a waiter that gave up (its request ended), so nothing it held stays reachable. */
-  dropOutputWaiters(): void {
-    for (const check of this.outputWaiters) check();
   }
 
   /** Arms the timeout of API.md 4.1: SIGTERM to the group, SIGKILL after the grace. */
   armTimeout(timeoutMs: number, graceMs: number): void {
+    // A longer timer would fire at once (see MAX_TIMER_MS): wait in steps.
+    const step = Math.min(timeoutMs, MAX_TIMER_MS);
     this.timeoutTimer = setTimeout(() => {
+      if (step < timeoutMs) return this.armTimeout(timeoutMs - step, graceMs);
       this.timedOut = true;
       this.child.signalGroup("SIGTERM");
       // Kept past the shell's exit: a descendant that ignores TERM still gets its KILL.
-      this.killTimer = setTimeout(() => this.child.signalGroup("SIGKILL"), graceMs);
-    }, timeoutMs);
+      this.killTimer = setTimeout(() => this.child.signalGroup("SIGKILL"), Math.min(graceMs, MAX_TIMER_MS));
+    }, step);
   }
 
   /** Sends a signal to the group; `false` when no member is left. */
@@ -184,14 +187,21 @@ export class ManagedProcess {
   }
 
   private async pump(): Promise<void> {
-    const reader = this.child.output.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-    this.reader = reader;
+    // From a byte stream, read into one reused buffer: no garbage per chunk, as the log copies what it keeps.
+    const byob = byobReader(this.child.output);
+    const plain = byob ? null : (this.child.output.getReader() as ReadableStreamDefaultReader<Uint8Array>);
+    this.reader = byob ?? plain;
+    let buffer = new ArrayBuffer(byob ? FIRST_READ_BYTES : 0);
     try {
       for (;;) {
-        const { done, value } = await reader.read();
+        const { done, value } = byob
+          ? ((await byob.read(new Uint8Array(buffer))) as { done: boolean; value?: Uint8Array })
+          : await plain!.read();
         // After the pipe grace the log is ended; a chunk racing the cancel is dropped.
-        if (done || this.log.ended) break;
+        if (done || !value || this.log.ended) break;
         this.log.append(value);
+        // A full read asks for a bigger buffer, so an idle process holds little and a busy one reads a pipe's worth.
+        if (byob) buffer = nextBuffer(value.buffer as ArrayBuffer, value.byteLength);
         this.lastOutputAtMs = this.now();
         if (this.outputWaiters.size > 0) for (const check of [...this.outputWaiters]) check();
       }
@@ -202,7 +212,8 @@ export class ManagedProcess {
 
   private async afterShellExit(status: ExitStatus, pumped: Promise<void>, pipeGraceMs: number): Promise<void> {
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
-    const grace = new Promise<"grace">((resolve) => (graceTimer = setTimeout(() => resolve("grace"), pipeGraceMs)));
+    const graceMs = Math.min(pipeGraceMs, MAX_TIMER_MS);
+    const grace = new Promise<"grace">((resolve) => (graceTimer = setTimeout(() => resolve("grace"), graceMs)));
     const first = await Promise.race([pumped.then(() => "eof" as const), grace]);
     clearTimeout(graceTimer);
     if (first === "grace") {
@@ -214,11 +225,30 @@ export class ManagedProcess {
     this.exitedAtMs = this.now();
     this.running = false;
     this.log.end();
+    for (const check of [...this.outputWaiters]) check();
     if (this.stdinWriter) {
       const writer = this.stdinWriter;
       this.stdinWriter = null;
       void writer.abort().catch(() => undefined);
     }
     this.markExited();
+  }
+}
+
+/** Bytes of a process's first read from a byte stream; each full read doubles it, up to a pipe's 64 KiB. */
+const FIRST_READ_BYTES = 4096;
+const MAX_READ_BYTES = 64 * 1024;
+
+/** The buffer for the next read: the one just read into (the read took it over), or a twice bigger one. */
+function nextBuffer(used: ArrayBuffer, filled: number): ArrayBuffer {
+  return filled === used.byteLength && used.byteLength < MAX_READ_BYTES ? new ArrayBuffer(used.byteLength * 2) : used;
+}
+
+/** A BYOB reader when `stream` is a byte stream (the Deno spawner's), else `null`. */
+function byobReader(stream: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | null {
+  try {
+    return stream.getReader({ mode: "byob" });
+  } catch {
+    return null;
   }
 }

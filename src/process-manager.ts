@@ -118,13 +118,15 @@ export class ProcessManager {
 
   /** Waits until `proc` has bytes past `offset` or exits, `ms` pass or `signal` aborts. */
   async waitForOutput(proc: ManagedProcess, offset: number, ms: number, signal?: AbortSignal): Promise<boolean> {
-    const arrived = proc.outputPast(offset);
+    const giveUp = new AbortController();
+    const arrived = proc.outputPast(offset, giveUp.signal);
     this.activity.waiters++;
     try {
-      const woke = await waitFor(arrived, Math.min(ms, this.limits.maxWaitMs), signal);
-      if (!woke) proc.dropOutputWaiters();
-      return woke;
+      // Not capped by maxWaitMs: the route already bounds `wait_ms`, and a stream's heartbeat wait is no request
+      // wait (capped at 0 it would spin, writing heartbeats as fast as the client reads).
+      return await waitFor(arrived, ms, signal);
     } finally {
+      giveUp.abort();
       this.activity.waiters--;
     }
   }

@@ -12,6 +12,12 @@
  * const exited = await waitFor(proc.exited, 300_000, request.signal);
  * ```
  */
+/**
+ * The longest delay a timer takes: past 2^31-1 ms (24.8 days) every runtime fires it after 1 ms instead
+ * (Node's TimeoutOverflowWarning; Bun and Deno do the same).
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export async function waitFor(event: Promise<unknown>, ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return false;
   // Not AbortSignal.timeout: its timer cannot be cleared, so a thousand answered waits would keep a thousand
@@ -19,7 +25,7 @@ export async function waitFor(event: Promise<unknown>, ms: number, signal?: Abor
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const stopped = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    timer = setTimeout(() => resolve(false), Math.min(Math.max(0, ms), MAX_TIMER_MS));
     onAbort = () => resolve(false);
     signal?.addEventListener("abort", onAbort, { once: true });
   });

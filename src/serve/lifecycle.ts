@@ -35,7 +35,9 @@ export function prepareServer(command: string, argv = process.argv.slice(2)): { 
   }
   // Only the fields of AccessLogLine are printed: never a body, a header value or the token.
   const accessLog = config.quiet ? undefined : (line: AccessLogLine) => console.error(JSON.stringify(line));
-  return { config, api: createProcessApi({ ...config.api, accessLog }) };
+  // Children inherit the server's environment; the token must not be in it, where any `env` would print it.
+  const { EDGEPROC_TOKEN: _token, ...env } = process.env;
+  return { config, api: createProcessApi({ env, ...config.api, accessLog }) };
 }
 
 /**
