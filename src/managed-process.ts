@@ -41,7 +41,6 @@ export class ManagedProcess {
   private markExited!: () => void;
   private outputWaiters = new Set<() => void>();
   private stdinTail: Promise<void> = Promise.resolve();
-  private reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader | null = null;
   private timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   private killTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -190,15 +189,16 @@ export class ManagedProcess {
     // From a byte stream, read into one reused buffer: no garbage per chunk, as the log copies what it keeps.
     const byob = byobReader(this.child.output);
     const plain = byob ? null : (this.child.output.getReader() as ReadableStreamDefaultReader<Uint8Array>);
-    this.reader = byob ?? plain;
     let buffer = new ArrayBuffer(byob ? FIRST_READ_BYTES : 0);
     try {
       for (;;) {
         const { done, value } = byob
           ? ((await byob.read(new Uint8Array(buffer))) as { done: boolean; value?: Uint8Array })
           : await plain!.read();
-        // After the pipe grace the log is ended; a chunk racing the cancel is dropped.
-        if (done || !value || this.log.ended) break;
+        if (done || !value) break;
+        // After the pipe grace the log is ended but the pipe is still drained, so a descendant that keeps writing
+        // keeps running (API.md 3.5) instead of dying of SIGPIPE.
+        if (this.log.ended) continue;
         this.log.append(value);
         // A full read asks for a bigger buffer, so an idle process holds little and a busy one reads a pipe's worth.
         if (byob) buffer = nextBuffer(value.buffer as ArrayBuffer, value.byteLength);
@@ -214,12 +214,10 @@ export class ManagedProcess {
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     const graceMs = Math.min(pipeGraceMs, MAX_TIMER_MS);
     const grace = new Promise<"grace">((resolve) => (graceTimer = setTimeout(() => resolve("grace"), graceMs)));
-    const first = await Promise.race([pumped.then(() => "eof" as const), grace]);
+    await Promise.race([pumped, grace]);
     clearTimeout(graceTimer);
-    if (first === "grace") {
-      // A descendant holds the pipe (section 3.5): stop capture; it stays signalable through its group.
-      await this.reader?.cancel().catch(() => undefined);
-    }
+    // If the grace won, a descendant holds the pipe (section 3.5): capture stops here, as the log ends; it stays
+    // signalable through its group.
     clearTimeout(this.timeoutTimer);
     this.exitStatus = status;
     this.exitedAtMs = this.now();

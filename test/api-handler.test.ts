@@ -296,7 +296,10 @@ describe("output and list", () => {
     const reply = await call("GET", `/${body.id}/output?wait=true`);
     assert.equal(reply.body.running, false);
     assert.equal(reply.body.output, "hi\n");
-    assert.equal(spawner.last.cancelled, true);
+    // Capture stopped, but the pipe is still drained so the descendant is not killed by SIGPIPE.
+    spawner.last.write("late\n");
+    assert.equal((await call("GET", `/${body.id}/output`)).body.output, "hi\n");
+    assert.equal(spawner.last.cancelled, false);
   });
 
   it("validates the list query", async () => {

@@ -177,6 +177,9 @@ describe(`e2e core on ${testRuntime()}`, () => {
     const out = await finished(id);
     assert.equal(out.signal, "SIGTERM");
     assert.equal(out.exit_code, -1);
+    // A member still dying keeps the group signalable (API.md 4.4); 409 comes once none is left.
+    const { pid } = (await call("GET", `/${id}`)).body;
+    assert.ok(await eventually(async () => (await liveGroup(pid)).length === 0));
     const again = await call("POST", `/${id}/signal`, { body: { signal: "kill" } });
     assert.equal(again.status, 409);
     assert.equal(again.body.code, "not_running");
