@@ -1,12 +1,11 @@
 // The embedding examples run: each one that applies to the runtime under test starts as a child process, serves
 // a command over real HTTP, and on SIGTERM ends its processes and exits.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import process from "node:process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { after, describe, it } from "node:test";
 import { caller } from "./support/http.ts";
-import { eventually, liveGroup, testRuntime } from "./support/server.ts";
+import { eventually, launch, liveGroup, testRuntime } from "./support/server.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const runtime = testRuntime();
@@ -34,24 +33,9 @@ function command(file: string): [string, string[]] {
 /** Starts an example on a free port and waits for its listening line. */
 async function startExample(file: string) {
   const [cmd, argv] = command(file);
-  const env = { ...process.env, PORT: "0", EDGEPROC_TOKEN: TOKEN };
-  const child = spawn(cmd, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let output = "";
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /edgeproc listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    void exited.then(({ code }) => reject(new Error(`${file} exited (${code}) before listening:\n${output}`)));
-  });
-  return { child, url, exited, log: () => output };
+  const example = await launch(cmd, argv, { PORT: "0", EDGEPROC_TOKEN: TOKEN });
+  children.push(example.child);
+  return example;
 }
 
 describe(`examples under ${runtime}`, () => {

@@ -49,6 +49,17 @@ export interface TestServer {
  */
 export async function startServer(args: string[] = [], env: Record<string, string> = {}): Promise<TestServer> {
   const [cmd, argv] = command(testRuntime(), ["--port", "0", ...args]);
+  return launch(cmd, argv, env);
+}
+
+/**
+ * Runs `cmd argv` from the repo root with `env` added, and waits for its "edgeproc listening on" line.
+ * @example
+ * ```ts
+ * const example = await launch("node", ["--import", "tsx", "examples/node-http.ts"], { PORT: "0" });
+ * ```
+ */
+export async function launch(cmd: string, argv: string[], env: Record<string, string> = {}): Promise<TestServer> {
   const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
@@ -62,7 +73,7 @@ export async function startServer(args: string[] = [], env: Record<string, strin
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
-    void exited.then(({ code }) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
+    void exited.then(({ code }) => reject(new Error(`${cmd} exited (${code}) before listening:\n${output}`)));
   });
   return {
     url,
