@@ -11,7 +11,6 @@ import { requireToken } from "./http/auth.ts";
 import { errorResponse } from "./http/error-response.ts";
 import { processRoutes } from "./http/process-routes.ts";
 import type { Limits } from "./limits.ts";
-import { createMcpHandler } from "./mcp/mcp-handler.ts";
 import { openApiDocument, type OpenApiDocument } from "./openapi/openapi-document.ts";
 import { ProcessManager, type EnvHook } from "./process-manager.ts";
 import type { HealthResponse } from "./response-schemas.ts";
@@ -92,8 +91,15 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     c.json((openApi ??= openApiDocument({ basePath, limits: manager.limits, auth: Boolean(options.token) }))),
   );
   // The MCP tools call this same app in process, as the caller (token and chat headers passed on).
-  const mcp = createMcpHandler(async (request) => app.fetch(request), { basePath, version: VERSION });
-  app.all("/mcp", (c) => mcp(c.req.raw));
+  // The MCP SDK is loaded on the first /mcp request: at startup it costs ~100 ms of cold start and ~25 MiB of
+  // process size, which every Node fork pays again (docs/performance.md).
+  let mcp: Promise<(request: Request) => Promise<Response>> | undefined;
+  app.all("/mcp", async (c) => {
+    mcp ??= import("./mcp/mcp-handler.ts").then(({ createMcpHandler }) =>
+      createMcpHandler(async (request) => app.fetch(request), { basePath, version: VERSION }),
+    );
+    return (await mcp)(c.req.raw);
+  });
   app.route(basePath, processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));
   return {
     fetch: async (request) => app.fetch(request),

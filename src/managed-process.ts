@@ -196,12 +196,13 @@ export class ManagedProcess {
           ? ((await byob.read(new Uint8Array(buffer))) as { done: boolean; value?: Uint8Array })
           : await plain!.read();
         if (done || !value) break;
+        // A full read asks for a bigger buffer, so an idle process holds little and a busy one reads a pipe's worth.
+        // Taken before anything else: the read took the old buffer over, so it must not be handed out again.
+        if (byob) buffer = nextBuffer(value.buffer as ArrayBuffer, value.byteLength);
         // After the pipe grace the log is ended but the pipe is still drained, so a descendant that keeps writing
         // keeps running (API.md 3.5) instead of dying of SIGPIPE.
         if (this.log.ended) continue;
         this.log.append(value);
-        // A full read asks for a bigger buffer, so an idle process holds little and a busy one reads a pipe's worth.
-        if (byob) buffer = nextBuffer(value.buffer as ArrayBuffer, value.byteLength);
         this.lastOutputAtMs = this.now();
         if (this.outputWaiters.size > 0) for (const check of [...this.outputWaiters]) check();
       }

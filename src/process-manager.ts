@@ -58,6 +58,8 @@ export class ProcessManager {
   private readonly reaper: ReturnType<typeof setInterval>;
   private seq = 0;
   private pending = 0;
+  /** Kept as a count so the running limit costs nothing per start, however many records are kept. */
+  private running = 0;
   private closing: Promise<void> | null = null;
 
   private readonly options: ProcessManagerOptions;
@@ -187,9 +189,7 @@ export class ProcessManager {
 
   /** How many records are running, and how many exist. */
   counts(): { running: number; total: number } {
-    let running = 0;
-    for (const proc of this.records.values()) if (proc.running) running++;
-    return { running, total: this.records.size };
+    return { running: this.running, total: this.records.size };
   }
 
   /**
@@ -268,6 +268,7 @@ export class ProcessManager {
         });
       const proc = new ManagedProcess(nanoid(), this.seq++, params, scope.chatId, child, this.limits, this.now);
       this.records.set(proc.id, proc);
+      this.running++;
       if (params.timeoutMs !== null) proc.armTimeout(params.timeoutMs, params.killGraceMs);
       void proc.exited.then(() => this.onExit(proc));
       return proc;
@@ -277,6 +278,7 @@ export class ProcessManager {
   }
 
   private onExit(proc: ManagedProcess): void {
+    this.running--;
     if (!this.records.has(proc.id)) return;
     this.exitOrder.add(proc.id);
     this.reap();

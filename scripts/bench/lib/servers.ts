@@ -1,0 +1,142 @@
+/**
+ * Starting what the benchmarks measure: an edgeproc server under each runtime, exactly as the npm scripts start it.
+ * The sandbox-agent peer is in sandbox-agent.ts, reading a process's memory and CPU in proc-stats.ts.
+ * @module
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+
+/**
+ * The checkout whose servers the benchmarks start: this one, or `BENCH_SERVER_ROOT` (e.g. a copy of the code
+ * before a change, for a before/after in the same conditions). Floors and tools always come from this one.
+ */
+export const SERVER_ROOT = process.env.BENCH_SERVER_ROOT ?? ROOT;
+
+/** A runtime edgeproc serves on. */
+export type Runtime = "bun" | "node" | "deno";
+
+const ALL_RUNTIMES: Runtime[] = ["bun", "node", "deno"];
+
+/**
+ * The runtimes to measure: all three, or the comma-separated subset in `BENCH_RUNTIMES`.
+ * @example
+ * ```ts
+ * for (const runtime of benchRuntimes()) console.log(runtime);
+ * ```
+ */
+export function benchRuntimes(): Runtime[] {
+  const wanted = process.env.BENCH_RUNTIMES?.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!wanted?.length) return ALL_RUNTIMES;
+  return ALL_RUNTIMES.filter((r) => wanted.includes(r));
+}
+
+const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
+
+/**
+ * The command that runs a TypeScript file under `runtime` (Node 20 needs tsx, as `npm run start:node` uses).
+ * @example
+ * ```ts
+ * const [cmd, args] = scriptCommand("deno", "scripts/bench/floor/raw-floor.ts");
+ * ```
+ */
+export function scriptCommand(runtime: Runtime, script: string, args: string[] = []): [string, string[]] {
+  if (runtime === "bun") return [bin("bun"), [script, ...args]];
+  if (runtime === "deno") return [bin("deno"), ["run", "-A", "--no-check", "--quiet", script, ...args]];
+  return ["node", ["--import", "tsx", script, ...args]];
+}
+
+/**
+ * The command of the npm `start` scripts for `runtime`, with `args` appended.
+ * @example
+ * ```ts
+ * const [cmd, argv] = serverCommand("bun", ["--port", "0"]);
+ * ```
+ */
+export function serverCommand(runtime: Runtime, args: string[]): [string, string[]] {
+  if (runtime === "bun") return [bin("bun"), ["run", join(SERVER_ROOT, "src/serve/bun.ts"), ...args]];
+  if (runtime === "deno") return ["bash", [join(SERVER_ROOT, "scripts/start-deno.sh"), ...args]];
+  return ["node", ["--import", "tsx", join(SERVER_ROOT, "src/serve/node.ts"), ...args]];
+}
+
+/** A server the bench started; `stop()` ends it and waits. */
+export interface ServerHandle {
+  name: string;
+  /** e.g. `http://127.0.0.1:40123` */
+  url: string;
+  /** The server process itself (start-deno.sh execs deno, so this is deno's pid). */
+  pid: number;
+  stop(): Promise<void>;
+  log(): string;
+}
+
+/**
+ * A `stop()` for a child: SIGTERM, SIGKILL after 15 s, resolved on its exit.
+ * @example
+ * ```ts
+ * const stop = stopper(child);
+ * await stop();
+ * ```
+ */
+export function stopper(child: ChildProcess): () => Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
+
+/**
+ * Starts edgeproc under `runtime` on a free port and waits for its "listening on" line.
+ * @example
+ * ```ts
+ * const server = await startEdgeproc("node");
+ * await server.stop();
+ * ```
+ */
+export async function startEdgeproc(runtime: Runtime, args: string[] = []): Promise<ServerHandle> {
+  const [cmd, argv] = serverCommand(runtime, ["--port", "0", ...args]);
+  const child = spawn(cmd, argv, { cwd: SERVER_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    // The access log writes a line per request: keep only the last few KiB, for a failure's message.
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8192);
+      const match = /edgeproc listening on (http:\/\/[^\s/]+)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`edgeproc (${runtime}) exited ${code} before listening:\n${output}`)));
+  });
+  return { name: `edgeproc-${runtime}`, url, pid: child.pid!, stop: stopper(child), log: () => output };
+}
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1.
+ * @example
+ * ```ts
+ * const port = await freePort();
+ * ```
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

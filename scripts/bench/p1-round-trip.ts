@@ -1,0 +1,183 @@
+/**
+ * P1 round trip: start → exit → output of `sh -c true`, one keep-alive client, sequential.
+ * Besides wall time, the CPU time the serving process (or floor worker) spent per round trip, from
+ * /proc/<pid>/task/*\/schedstat: it measures the server's own cost even when the machine is busy.
+ * Per runtime, interleaved in rounds (the order rotating each round):
+ *   - `start+wait`: `POST /start` then `GET /{id}/output?wait=true`
+ *   - `run`: `POST /run`
+ *   - `floor`: the same runtime spawning and reaping `sh -c true` with a pipe in process (floor/raw-floor.ts)
+ *   - `floor, new session`: the same, in a new session (`detached`), as edgeproc's contract needs
+ *   - `sandbox-agent run`: the Rust peer's `POST /v1/processes/run` (skipped with a message when unavailable)
+ *
+ *   bun scripts/bench/p1-round-trip.ts          # BENCH_P1_N (default 200), BENCH_P1_WARMUP (30), BENCH_P1_ROUND (10)
+ * @module
+ */
+import { okJson } from "./lib/client.ts";
+import { startFloor } from "./lib/floor.ts";
+import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
+import { cpuNs } from "./lib/proc-stats.ts";
+import { startSandboxAgent } from "./lib/sandbox-agent.ts";
+import { benchRuntimes, type Runtime, type ServerHandle, startEdgeproc } from "./lib/servers.ts";
+import { fmt, fmtRatio, ratio, summarize, type Summary } from "./lib/stats.ts";
+
+/** One measured variant of one runtime. */
+export interface P1Row {
+  runtime: Runtime;
+  variant: "start+wait" | "run" | "floor" | "floor, new session" | "sandbox-agent run";
+  ms: Summary;
+  /** CPU time of the serving process (or the floor worker) per round trip, µs: robust to other load. */
+  cpuUsPerOp: number;
+  /** Median over the floor's median, and p90 over the floor's p90. */
+  vsFloor: { median: number | null; p90: number | null };
+  /** Median over the new-session floor's median. */
+  vsSessionFloor: number | null;
+  /** Median over sandbox-agent's median, and p90 over its p90 (same run). */
+  vsSandboxAgent: { median: number | null; p90: number | null };
+}
+
+type Variant = P1Row["variant"];
+
+interface OutputReply {
+  running: boolean;
+  exit_code?: number;
+}
+
+function checkExited(reply: OutputReply, what: string): void {
+  if (reply.running !== false || reply.exit_code !== 0) throw new Error(`${what}: unexpected reply ${JSON.stringify(reply)}`);
+}
+
+/**
+ * Runs P1 for every runtime and returns its rows; prints the table and writes `bench-results/p1-round-trip.json`.
+ * @example
+ * ```ts
+ * const { rows } = await runP1();
+ * ```
+ */
+export async function runP1(): Promise<{ rows: P1Row[]; sandboxAgent: string }> {
+  const n = envInt("BENCH_P1_N", 200);
+  const warmup = envInt("BENCH_P1_WARMUP", 30);
+  const round = Math.max(1, envInt("BENCH_P1_ROUND", 10));
+  const peer = await startSandboxAgent();
+  const sandboxAgent = "error" in peer ? `skipped: ${peer.error}` : "measured";
+  if ("error" in peer) console.log(`P1: sandbox-agent column skipped: ${peer.error}`);
+  const rows: P1Row[] = [];
+  try {
+    for (const runtime of benchRuntimes()) rows.push(...(await measureRuntime(runtime, "error" in peer ? null : peer, n, warmup, round)));
+  } finally {
+    if (!("error" in peer)) await peer.stop();
+  }
+  const path = writeResults("p1-round-trip", { config: { n, warmup, round }, sandboxAgent, rows });
+  printSection(
+    `P1 round trip of \`sh -c true\` (ms; N=${n} each after ${warmup} warm-up, interleaved in rounds of ${round})`,
+    p1Table(rows),
+    path,
+  );
+  return { rows, sandboxAgent };
+}
+
+/**
+ * The P1 table.
+ * @example
+ * ```ts
+ * console.log(p1Table(rows));
+ * ```
+ */
+export function p1Table(rows: P1Row[]): string {
+  return table(
+    ["runtime", "variant", "median", "p90", "CPU µs/op", "× floor (median / p90)", "× floor, new session", "× sandbox-agent run (median / p90)"],
+    rows.map((r) => [
+      r.runtime,
+      r.variant,
+      fmt(r.ms.median),
+      fmt(r.ms.p90),
+      fmt(r.cpuUsPerOp, 0),
+      `${fmtRatio(r.vsFloor.median)} / ${fmtRatio(r.vsFloor.p90)}`,
+      fmtRatio(r.vsSessionFloor),
+      `${fmtRatio(r.vsSandboxAgent.median)} / ${fmtRatio(r.vsSandboxAgent.p90)}`,
+    ]),
+  );
+}
+
+async function measureRuntime(
+  runtime: Runtime,
+  peer: ServerHandle | null,
+  n: number,
+  warmup: number,
+  round: number,
+): Promise<P1Row[]> {
+  progress(`P1 ${runtime}: starting server and floor worker`);
+  const server = await startEdgeproc(runtime);
+  const floor = await startFloor(runtime);
+  const base = `${server.url}/api/v0/processes`;
+  const once: Record<Variant, () => Promise<void>> = {
+    "start+wait": async () => {
+      const { id } = await okJson<{ id: string }>("POST", `${base}/start`, { command: "true" });
+      checkExited(await okJson<OutputReply>("GET", `${base}/${id}/output?wait=true`), "start+wait");
+    },
+    run: async () => checkExited(await okJson<OutputReply>("POST", `${base}/run`, { command: "true" }), "run"),
+    floor: async () => {
+      throw new Error("the floor runs in batches");
+    },
+    "floor, new session": async () => {
+      throw new Error("the floor runs in batches");
+    },
+    "sandbox-agent run": async () => {
+      const reply = await okJson<{ exitCode: number }>("POST", `${peer!.url}/v1/processes/run`, {
+        command: "sh",
+        args: ["-c", "true"],
+      });
+      if (reply.exitCode !== 0) throw new Error(`sandbox-agent: unexpected reply ${JSON.stringify(reply)}`);
+    },
+  };
+  const variants: Variant[] = ["start+wait", "run", "floor", "floor, new session", ...(peer ? (["sandbox-agent run"] as const) : [])];
+  const samples = new Map<Variant, number[]>(variants.map((v) => [v, []]));
+  const cpu = new Map<Variant, number>(variants.map((v) => [v, 0]));
+  const inFloor = (variant: Variant) => variant === "floor" || variant === "floor, new session";
+  const pidOf = (variant: Variant) => (inFloor(variant) ? floor.pid : variant === "sandbox-agent run" ? peer!.pid : server.pid);
+  const batch = async (variant: Variant, count: number, keep: boolean) => {
+    const cpuBefore = keep ? await cpuNs(pidOf(variant)) : 0;
+    let times: number[];
+    if (inFloor(variant)) times = await floor.spawn(count, variant === "floor, new session");
+    else {
+      times = [];
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        await once[variant]();
+        times.push(performance.now() - started);
+      }
+    }
+    if (keep) {
+      samples.get(variant)!.push(...times);
+      cpu.set(variant, cpu.get(variant)! + (await cpuNs(pidOf(variant))) - cpuBefore);
+    }
+  };
+  try {
+    for (const variant of variants) await batch(variant, warmup, false);
+    progress(`P1 ${runtime}: measuring ${variants.join(", ")} (N=${n} each)`);
+    for (let done = 0, r = 0; done < n; done += round, r++) {
+      const count = Math.min(round, n - done);
+      for (let i = 0; i < variants.length; i++) await batch(variants[(i + r) % variants.length]!, count, true);
+    }
+  } finally {
+    await floor.stop();
+    await server.stop();
+  }
+  const summaries = new Map(variants.map((v) => [v, summarize(samples.get(v)!)]));
+  const floorMs = summaries.get("floor")!;
+  const sessionFloorMs = summaries.get("floor, new session")!;
+  const peerMs = summaries.get("sandbox-agent run");
+  return variants.map((variant) => {
+    const ms = summaries.get(variant)!;
+    return {
+      runtime,
+      variant,
+      ms,
+      cpuUsPerOp: cpu.get(variant)! / ms.n / 1000,
+      vsFloor: { median: ratio(ms.median, floorMs.median), p90: ratio(ms.p90, floorMs.p90) },
+      vsSessionFloor: ratio(ms.median, sessionFloorMs.median),
+      vsSandboxAgent: { median: ratio(ms.median, peerMs?.median), p90: ratio(ms.p90, peerMs?.p90) },
+    };
+  });
+}
+
+if (import.meta.main) await runP1();
