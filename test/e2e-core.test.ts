@@ -251,7 +251,8 @@ describe(`e2e core on ${testRuntime()}`, () => {
     assert.equal(out.truncated.original_bytes, 104857600);
     assert.equal(out.truncated.omitted_bytes, 104857600 - 32768);
     const growthMiB = ((await rssKiB(server.pid)) - before) / 1024;
-    // Head + 1 MiB window per process; anything near the 100 MiB written would mean the output was kept.
-    assert.ok(growthMiB < 48, `server RSS grew by ${growthMiB.toFixed(1)} MiB`);
+    // The store keeps head + 1 MiB (its unit test checks that exactly); RSS only catches a gross leak: keeping the
+    // 100 MiB would pass 80. Measured growth: Deno ~5 MiB, Bun 24–30, Node 36–39 (a lazy collector, warm-up).
+    assert.ok(growthMiB < 80, `server RSS grew by ${growthMiB.toFixed(1)} MiB`);
   });
 });
