@@ -7,9 +7,10 @@ import { EdgeprocError } from "../client/client-error.ts";
 import type { EdgeprocClient } from "../client/create-client.ts";
 import type { OutputResponse } from "../response-schemas.ts";
 import type { AgentTool, ResolvedToolOptions } from "./agent-tool.ts";
+import { defineTool } from "./define-tool.ts";
 import { capSnapshot } from "./cap-output.ts";
 import { formatDuration, parseDuration } from "./duration.ts";
-import { argsJsonSchema, ExecuteArgsSchema, parseArgs } from "./tool-schemas.ts";
+import { ExecuteArgsSchema } from "./tool-schemas.ts";
 import { errorText, type ExecuteResult, executeResult, toolError, toolValue } from "./tool-result.ts";
 import { waitUntilExit } from "./wait-until-exit.ts";
 
@@ -33,70 +34,63 @@ const NO_SHELL =
  * ```
  */
 export function executeTool(client: EdgeprocClient, options: ResolvedToolOptions): AgentTool<"execute", ExecuteResult> {
-  return {
-    name: "execute",
-    description: DESCRIPTION,
-    inputSchema: argsJsonSchema(ExecuteArgsSchema),
-    async run(args, context = {}) {
-      const parsed = parseArgs(ExecuteArgsSchema, args);
-      if ("error" in parsed) return toolError(parsed.error);
-      let { command } = parsed.value;
-      let background = parsed.value.run_in_background === true;
-      // A trailing "&" makes the shell fork and exit at once, leaving an orphan nobody tracks: run it in the
-      // background instead. "&&" and "|&" are not backgrounding.
-      const trimmed = command.trim();
-      if (!background && trimmed.endsWith("&") && !trimmed.endsWith("&&") && !trimmed.endsWith("|&")) {
-        background = true;
-        command = trimmed.slice(0, -1).trim();
-        if (command === "") return toolError("command is required");
-      }
-      const request = { command, workdir: parsed.value.workdir, env: options.env };
-      const signal = context.signal;
-      if (background) {
-        try {
-          const { id } = await client.start({ ...request, background: true }, { signal });
-          return toolValue(
-            executeResult({ success: true, exit_code: 0, wall_duration_ms: 0, background_process_id: id }),
-          );
-        } catch (err) {
-          return toolValue(failure(`start background process: ${errorText(err)}${shellHint(err)}`, 0));
-        }
-      }
-
-      let timeoutMs = options.defaultTimeoutMs;
-      const given = parsed.value.timeout;
-      if (given !== undefined) {
-        try {
-          timeoutMs = parseDuration(given);
-        } catch (err) {
-          return toolError(`invalid timeout ${JSON.stringify(given)}: ${(err as Error).message}`);
-        }
-        if (timeoutMs <= 0) return toolError(`timeout must be positive, got ${JSON.stringify(given)}`);
-        timeoutMs = Math.min(timeoutMs, options.maxTimeoutMs);
-      }
-
-      const startedAt = Date.now();
-      let id: string;
+  return defineTool("execute", DESCRIPTION, ExecuteArgsSchema, async (input, context) => {
+    let { command } = input;
+    let background = input.run_in_background === true;
+    // A trailing "&" makes the shell fork and exit at once, leaving an orphan nobody tracks: run it in the
+    // background instead. "&&" and "|&" are not backgrounding.
+    const trimmed = command.trim();
+    if (!background && trimmed.endsWith("&") && !trimmed.endsWith("&&") && !trimmed.endsWith("|&")) {
+      background = true;
+      command = trimmed.slice(0, -1).trim();
+      if (command === "") return toolError("command is required");
+    }
+    const request = { command, workdir: input.workdir, env: options.env };
+    const signal = context.signal;
+    if (background) {
       try {
-        id = (await client.start({ ...request, background: false }, { signal })).id;
+        const { id } = await client.start({ ...request, background: true }, { signal });
+        return toolValue(
+          executeResult({ success: true, exit_code: 0, wall_duration_ms: 0, background_process_id: id }),
+        );
       } catch (err) {
-        return toolValue(failure(`start process: ${errorText(err)}${shellHint(err)}`, Date.now() - startedAt));
+        return toolValue(failure(`start background process: ${errorText(err)}${shellHint(err)}`, 0));
       }
-      const deadline = startedAt + timeoutMs;
-      const label = formatDuration(timeoutMs);
-      let result: ExecuteResult;
+    }
+
+    let timeoutMs = options.defaultTimeoutMs;
+    const given = input.timeout;
+    if (given !== undefined) {
       try {
-        const snapshot = await waitUntilExit(client, id, deadline, options.maxWaitMs, signal);
-        result = snapshot.running
-          ? stillRunning(snapshot, id, `command timed out after ${label}`, options)
-          : exited(snapshot, options);
+        timeoutMs = parseDuration(given);
       } catch (err) {
-        result = await recover(client, id, err, Date.now() >= deadline || signal?.aborted === true, label, options);
+        return toolError(`invalid timeout ${JSON.stringify(given)}: ${(err as Error).message}`);
       }
-      result.wall_duration_ms = Date.now() - startedAt;
-      return toolValue(result);
-    },
-  };
+      if (timeoutMs <= 0) return toolError(`timeout must be positive, got ${JSON.stringify(given)}`);
+      timeoutMs = Math.min(timeoutMs, options.maxTimeoutMs);
+    }
+
+    const startedAt = Date.now();
+    let id: string;
+    try {
+      id = (await client.start({ ...request, background: false }, { signal })).id;
+    } catch (err) {
+      return toolValue(failure(`start process: ${errorText(err)}${shellHint(err)}`, Date.now() - startedAt));
+    }
+    const deadline = startedAt + timeoutMs;
+    const label = formatDuration(timeoutMs);
+    let result: ExecuteResult;
+    try {
+      const snapshot = await waitUntilExit(client, id, deadline, options.maxWaitMs, signal);
+      result = snapshot.running
+        ? stillRunning(snapshot, id, `command timed out after ${label}`, options)
+        : exited(snapshot, options);
+    } catch (err) {
+      result = await recover(client, id, err, Date.now() >= deadline || signal?.aborted === true, label, options);
+    }
+    result.wall_duration_ms = Date.now() - startedAt;
+    return toolValue(result);
+  });
 }
 
 /**

@@ -5,8 +5,9 @@
 import type { EdgeprocClient } from "../client/create-client.ts";
 import type { ListResponse } from "../response-schemas.ts";
 import type { AgentTool } from "./agent-tool.ts";
-import { errorText, toolError, toolValue } from "./tool-result.ts";
-import { argsJsonSchema, parseArgs, ProcessListArgsSchema } from "./tool-schemas.ts";
+import { defineTool } from "./define-tool.ts";
+import { errorText, toolValue } from "./tool-result.ts";
+import { ProcessListArgsSchema } from "./tool-schemas.ts";
 
 const DESCRIPTION =
   "List all tracked processes. Returns process IDs, commands, status (running or exited), and exit codes. Use " +
@@ -26,18 +27,11 @@ export interface ListFailure {
  * ```
  */
 export function processListTool(client: EdgeprocClient): AgentTool<"process_list", ListResponse | ListFailure> {
-  return {
-    name: "process_list",
-    description: DESCRIPTION,
-    inputSchema: argsJsonSchema(ProcessListArgsSchema),
-    async run(args, context = {}) {
-      const parsed = parseArgs(ProcessListArgsSchema, args);
-      if ("error" in parsed) return toolError(parsed.error);
-      try {
-        return toolValue<ListResponse | ListFailure>(await client.list({ signal: context.signal }));
-      } catch (err) {
-        return toolValue<ListResponse | ListFailure>({ success: false, error: `list processes: ${errorText(err)}` });
-      }
-    },
-  };
+  return defineTool("process_list", DESCRIPTION, ProcessListArgsSchema, async (_input, context) => {
+    try {
+      return toolValue<ListResponse | ListFailure>(await client.list({ signal: context.signal }));
+    } catch (err) {
+      return toolValue<ListResponse | ListFailure>({ success: false, error: `list processes: ${errorText(err)}` });
+    }
+  });
 }

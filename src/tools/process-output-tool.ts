@@ -6,10 +6,11 @@
 import type { EdgeprocClient } from "../client/create-client.ts";
 import type { OutputResponse } from "../response-schemas.ts";
 import type { AgentTool, ResolvedToolOptions } from "./agent-tool.ts";
+import { defineTool } from "./define-tool.ts";
 import { parseDuration } from "./duration.ts";
 import { exited } from "./execute-tool.ts";
 import { errorText, type ExecuteResult, executeResult, toolError, toolValue } from "./tool-result.ts";
-import { argsJsonSchema, parseArgs, ProcessOutputArgsSchema } from "./tool-schemas.ts";
+import { ProcessOutputArgsSchema } from "./tool-schemas.ts";
 import { waitUntilExit } from "./wait-until-exit.ts";
 
 const DESCRIPTION = "Retrieve output from a tracked process by ID. Use the process_id returned by execute with " +
@@ -30,43 +31,36 @@ export function processOutputTool(
   client: EdgeprocClient,
   options: ResolvedToolOptions,
 ): AgentTool<"process_output", ExecuteResult> {
-  return {
-    name: "process_output",
-    description: DESCRIPTION,
-    inputSchema: argsJsonSchema(ProcessOutputArgsSchema),
-    async run(args, context = {}) {
-      const parsed = parseArgs(ProcessOutputArgsSchema, args);
-      if ("error" in parsed) return toolError(parsed.error);
-      const { process_id: id, wait_timeout: given } = parsed.value;
-      let timeoutMs = 10_000;
-      if (given !== undefined) {
-        try {
-          timeoutMs = Math.min(parseDuration(given), options.maxTimeoutMs);
-        } catch (err) {
-          return toolError(`invalid wait_timeout ${JSON.stringify(given)}: ${(err as Error).message}`);
-        }
-      }
-      const signal = context.signal;
-      let snapshot: OutputResponse;
+  return defineTool("process_output", DESCRIPTION, ProcessOutputArgsSchema, async (input, context) => {
+    const { process_id: id, wait_timeout: given } = input;
+    let timeoutMs = 10_000;
+    if (given !== undefined) {
       try {
-        snapshot = timeoutMs > 0
-          ? await waitUntilExit(client, id, Date.now() + timeoutMs, options.maxWaitMs, signal)
-          : await client.output(id, { signal });
+        timeoutMs = Math.min(parseDuration(given), options.maxTimeoutMs);
       } catch (err) {
-        // The wait may have died in transport; a plain snapshot may still work, unless the caller gave up.
-        if (signal?.aborted) return toolValue(failure(`get process output: ${errorText(err)}`));
-        try {
-          snapshot = await client.output(id);
-        } catch (again) {
-          return toolValue(failure(`get process output: ${errorText(again)}`));
-        }
+        return toolError(`invalid wait_timeout ${JSON.stringify(given)}: ${(err as Error).message}`);
       }
-      if (!snapshot.running) return toolValue(exited(snapshot, options));
-      // Success is not decided yet; coder reports true with a note.
-      const result = exited(snapshot, options);
-      return toolValue(executeResult({ ...result, success: true, exit_code: -1, note: "process is still running" }));
-    },
-  };
+    }
+    const signal = context.signal;
+    let snapshot: OutputResponse;
+    try {
+      snapshot = timeoutMs > 0
+        ? await waitUntilExit(client, id, Date.now() + timeoutMs, options.maxWaitMs, signal)
+        : await client.output(id, { signal });
+    } catch (err) {
+      // The wait may have died in transport; a plain snapshot may still work, unless the caller gave up.
+      if (signal?.aborted) return toolValue(failure(`get process output: ${errorText(err)}`));
+      try {
+        snapshot = await client.output(id);
+      } catch (again) {
+        return toolValue(failure(`get process output: ${errorText(again)}`));
+      }
+    }
+    if (!snapshot.running) return toolValue(exited(snapshot, options));
+    // Success is not decided yet; coder reports true with a note.
+    const result = exited(snapshot, options);
+    return toolValue(executeResult({ ...result, success: true, exit_code: -1, note: "process is still running" }));
+  });
 }
 
 function failure(error: string): ExecuteResult {

@@ -5,8 +5,9 @@
  */
 import type { EdgeprocClient } from "../client/create-client.ts";
 import type { AgentTool } from "./agent-tool.ts";
-import { errorText, type SignalResult, toolError, toolValue } from "./tool-result.ts";
-import { argsJsonSchema, parseArgs, ProcessSignalArgsSchema } from "./tool-schemas.ts";
+import { defineTool } from "./define-tool.ts";
+import { errorText, type SignalResult, toolValue } from "./tool-result.ts";
+import { ProcessSignalArgsSchema } from "./tool-schemas.ts";
 
 const DESCRIPTION =
   'Send a signal to a tracked process and its children. Use "terminate" (SIGTERM) for graceful shutdown, ' +
@@ -21,23 +22,16 @@ const DESCRIPTION =
  * ```
  */
 export function processSignalTool(client: EdgeprocClient): AgentTool<"process_signal", SignalResult> {
-  return {
-    name: "process_signal",
-    description: DESCRIPTION,
-    inputSchema: argsJsonSchema(ProcessSignalArgsSchema),
-    async run(args, context = {}) {
-      const parsed = parseArgs(ProcessSignalArgsSchema, args);
-      if ("error" in parsed) return toolError(parsed.error);
-      const { process_id: id, signal } = parsed.value;
-      try {
-        await client.signal(id, signal, { signal: context.signal });
-      } catch (err) {
-        return toolValue<SignalResult>({ success: false, error: `signal process: ${errorText(err)}` });
-      }
-      return toolValue<SignalResult>({
-        success: true,
-        message: `signal ${JSON.stringify(signal)} sent to process ${id}`,
-      });
-    },
-  };
+  return defineTool("process_signal", DESCRIPTION, ProcessSignalArgsSchema, async (input, context) => {
+    const { process_id: id, signal } = input;
+    try {
+      await client.signal(id, signal, { signal: context.signal });
+    } catch (err) {
+      return toolValue<SignalResult>({ success: false, error: `signal process: ${errorText(err)}` });
+    }
+    return toolValue<SignalResult>({
+      success: true,
+      message: `signal ${JSON.stringify(signal)} sent to process ${id}`,
+    });
+  });
 }
