@@ -327,3 +327,37 @@ describe("client_token", () => {
     assert.equal(spawner.processes.length, 2);
   });
 });
+
+describe("options", () => {
+  it("serves every route under a custom base path, and nothing under the default one", async () => {
+    setup({ basePath: "/custom/procs/" });
+    const custom = caller("http://edgeproc.test/custom/procs", api.fetch);
+    const { status, body } = await custom("POST", "/start", { body: { command: "true" } });
+    assert.equal(status, 200);
+    assert.equal((await custom("GET", `/${body.id}`)).status, 200);
+    assertError(await call("GET", "/list"), 404, "not_found");
+    assert.equal((await caller("http://edgeproc.test", api.fetch)("GET", "/healthz")).status, 200);
+  });
+
+  it("resolves a relative workdir from the default workdir", async () => {
+    setup({ workdir: "/" });
+    const { body } = await call("POST", "/start", { body: { command: "pwd", workdir: "tmp" } });
+    assert.equal(spawner.last.request.cwd, "/tmp");
+    assert.equal((await call("GET", `/${body.id}`)).body.workdir, "/tmp");
+  });
+
+  it("sends heartbeat comments on an idle stream at streamHeartbeatMs", { timeout: 10_000 }, async () => {
+    setup({ streamHeartbeatMs: 20 });
+    const { body } = await call("POST", "/start", { body: { command: "sleep 9" } });
+    const response = await api.fetch(new Request(`http://edgeproc.test/api/v0/processes/${body.id}/stream`));
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes(": heartbeat\n\n")) {
+      const { done, value } = await reader.read();
+      assert.equal(done, false, `the stream ended without a heartbeat: ${text}`);
+      text += value;
+    }
+    assert.doesNotMatch(text, /event:/);
+    await reader.cancel();
+  });
+});
