@@ -57,7 +57,8 @@ export class ProcessManager {
   private readonly now: () => number;
   private readonly reaper: ReturnType<typeof setInterval>;
   private seq = 0;
-  private pending = 0;
+  /** Spawns under way: they count against the running limit, and shutdown waits for them. */
+  private readonly spawning = new Set<Promise<ManagedProcess>>();
   /** Kept as a count so the running limit costs nothing per start, however many records are kept. */
   private running = 0;
   private closing: Promise<void> | null = null;
@@ -208,7 +209,7 @@ export class ProcessManager {
 
   private async shutdown(graceMs: number): Promise<void> {
     clearInterval(this.reaper);
-    while (this.pending > 0) await delay(5);
+    await Promise.allSettled([...this.spawning]);
     const procs = [...this.records.values()];
     for (const proc of procs) proc.signal("SIGTERM");
     const all = Promise.all(procs.map((p) => p.exited));
@@ -250,31 +251,36 @@ export class ProcessManager {
   }
 
   private async spawn(params: StartParams, scope: ChatScope): Promise<ManagedProcess> {
-    if (this.counts().running + this.pending >= this.limits.maxRunning) {
+    if (this.running + this.spawning.size >= this.limits.maxRunning) {
       throw new ProcessApiError("too_many_processes", `At most ${this.limits.maxRunning} processes may run at once.`);
     }
-    this.pending++;
+    const spawned = this.spawnNow(params, scope);
+    this.spawning.add(spawned);
     try {
-      let env = this.baseEnv();
-      if (this.options.updateEnv) env = await this.options.updateEnv(env);
-      env = { ...env, ...params.env };
-      if (scope.chatId !== null) env.CODER_CHAT_ID = scope.chatId;
-      this.assertOpen();
-      const child = await this.options.spawner
-        .spawn({ command: params.command, cwd: params.workdir, env, stdin: params.stdin })
-        .catch((err: unknown) => {
-          const detail = err instanceof SpawnError || err instanceof Error ? err.message : String(err);
-          throw new ProcessApiError("start_failed", "Failed to start process.", detail);
-        });
-      const proc = new ManagedProcess(nanoid(), this.seq++, params, scope.chatId, child, this.limits, this.now);
-      this.records.set(proc.id, proc);
-      this.running++;
-      if (params.timeoutMs !== null) proc.armTimeout(params.timeoutMs, params.killGraceMs);
-      void proc.exited.then(() => this.onExit(proc));
-      return proc;
+      return await spawned;
     } finally {
-      this.pending--;
+      this.spawning.delete(spawned);
     }
+  }
+
+  private async spawnNow(params: StartParams, scope: ChatScope): Promise<ManagedProcess> {
+    let env = this.baseEnv();
+    if (this.options.updateEnv) env = await this.options.updateEnv(env);
+    env = { ...env, ...params.env };
+    if (scope.chatId !== null) env.CODER_CHAT_ID = scope.chatId;
+    this.assertOpen();
+    const child = await this.options.spawner
+      .spawn({ command: params.command, cwd: params.workdir, env, stdin: params.stdin })
+      .catch((err: unknown) => {
+        const detail = err instanceof SpawnError || err instanceof Error ? err.message : String(err);
+        throw new ProcessApiError("start_failed", "Failed to start process.", detail);
+      });
+    const proc = new ManagedProcess(nanoid(), this.seq++, params, scope.chatId, child, this.limits, this.now);
+    this.records.set(proc.id, proc);
+    this.running++;
+    if (params.timeoutMs !== null) proc.armTimeout(params.timeoutMs, params.killGraceMs);
+    void proc.exited.then(() => this.onExit(proc));
+    return proc;
   }
 
   private onExit(proc: ManagedProcess): void {

@@ -89,6 +89,28 @@ describe("ProcessManager", () => {
     await assert.rejects(run("late"), { code: "shutting_down" });
   });
 
+  it("close() waits for a spawn under way and ends the process it started", async () => {
+    setup();
+    let called!: () => void;
+    const spawnCalled = new Promise<void>((resolve) => (called = resolve));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const spawn = spawner.spawn.bind(spawner);
+    spawner.spawn = async (request) => {
+      called();
+      await gate;
+      return spawn(request);
+    };
+    const starting = run("racing close");
+    await spawnCalled;
+    const closing = manager.close(10);
+    open();
+    const proc = await starting;
+    await closing;
+    assert.deepEqual(spawner.last.signals, ["SIGTERM"]);
+    assert.equal(proc.running, false);
+  });
+
   it("signal with wait_ms reports survivors read from the spawner", async () => {
     setup();
     spawner.onSignal = (proc) => {
