@@ -6,13 +6,14 @@
 import { nanoid } from "nanoid";
 import { notFound, ProcessApiError } from "./errors.ts";
 import type { ChatScope } from "./http/chat-scope.ts";
+import { groupSurvivors } from "./group-survivors.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
 import { ManagedProcess, type StartParams } from "./managed-process.ts";
 import type { ProcessInfo, SignalResponse } from "./response-schemas.ts";
 import { SIGNALS, type StartRequest, type WireSignal } from "./schemas.ts";
 import { SpawnError, type Spawner } from "./spawner.ts";
 import { TokenIndex } from "./token-index.ts";
-import { delay, waitFor } from "./wait.ts";
+import { waitFor } from "./wait.ts";
 import { resolveWorkdir } from "./workdir.ts";
 
 /** Turns the server's environment into the base environment of every child (coder's `updateEnv`). */
@@ -142,15 +143,7 @@ export class ProcessManager {
     const delivered = (proc.running || (await this.groupAlive(proc))) && proc.signal(SIGNALS[name]);
     if (!delivered) throw new ProcessApiError("not_running", `Process ${JSON.stringify(id)} is not running.`);
     if (waitMs === undefined || waitMs === null) return { message };
-    // Monotonic time, not the injectable wall clock: this is a duration.
-    const deadline = performance.now() + waitMs;
-    await this.waitForExit(proc, waitMs);
-    let survivors = await this.options.spawner.liveGroupMembers(proc.child.pid);
-    while (survivors.length > 0 && performance.now() < deadline) {
-      // No OS event tells when a group empties, so /proc is polled, briefly.
-      await delay(Math.min(20, deadline - performance.now()));
-      survivors = await this.options.spawner.liveGroupMembers(proc.child.pid);
-    }
+    const survivors = await groupSurvivors(this.options.spawner, proc.child.pid, proc.exited, waitMs);
     const info = proc.info();
     const reply: SignalResponse = { message, exited: !proc.running && survivors.length === 0, survivors };
     if (info.exit_code !== undefined) reply.exit_code = info.exit_code;
