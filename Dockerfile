@@ -17,4 +17,4 @@ USER bun
 
 EXPOSE 7070
 # Expects EDGEPROC_TOKEN: beyond loopback, anyone who reaches the port could otherwise run commands.
-CMD ["bun", "run", "src/serve/bun.ts", "--host", "0.0.0.0"]
+CMD ["bun", "run", "src/cli/bun.ts", "--host", "0.0.0.0"]

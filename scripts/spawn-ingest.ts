@@ -11,9 +11,9 @@
  */
 
 import process from "node:process";
-import type { Spawner } from "../src/spawner.ts";
-import { createSpawner, detectRuntime } from "../src/spawners/create-spawner.ts";
-import { createNodeSpawner } from "../src/spawners/node-spawner.ts";
+import type { Spawner } from "../src/core/spawner.ts";
+import { createSpawner, detectRuntime } from "../src/runtimes/create-spawner.ts";
+import { createNodeSpawner } from "../src/runtimes/node/spawner.ts";
 
 const MiB = 1024 * 1024;
 const bytes = Number(process.argv[2] ?? 1024 * MiB);

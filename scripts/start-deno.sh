@@ -18,4 +18,4 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 deno="$here/node_modules/.bin/deno"
 [ -x "$deno" ] || deno="deno"
 export EDGEPROC_HOST="$host"
-exec "$deno" serve -A --quiet --config "$here/deno.json" --port "$port" --host "$host" "$here/src/serve/deno.ts" ${rest[@]+"${rest[@]}"}
+exec "$deno" serve -A --quiet --config "$here/deno.json" --port "$port" --host "$host" "$here/src/cli/deno.ts" ${rest[@]+"${rest[@]}"}

@@ -5,17 +5,17 @@
 import { Hono } from "hono";
 import process from "node:process";
 import pkg from "../package.json" with { type: "json" };
-import { ProcessApiError } from "./errors.ts";
+import { ProcessApiError } from "./core/errors.ts";
 import { accessLog, type AccessLogLine } from "./http/access-log.ts";
 import { requireToken } from "./http/auth.ts";
 import { errorResponse } from "./http/error-response.ts";
 import { processRoutes } from "./http/process-routes.ts";
-import type { Limits } from "./limits.ts";
+import type { Limits } from "./core/limits.ts";
 import { openApiDocument, type OpenApiDocument } from "./openapi/openapi-document.ts";
-import { ProcessManager, type EnvHook } from "./process-manager.ts";
-import type { HealthResponse } from "./response-schemas.ts";
-import type { Spawner } from "./spawner.ts";
-import { createSpawner, detectRuntime } from "./spawners/create-spawner.ts";
+import { ProcessManager, type EnvHook } from "./core/process-manager.ts";
+import type { HealthResponse } from "./wire/response-schemas.ts";
+import type { Spawner } from "./core/spawner.ts";
+import { createSpawner, detectRuntime } from "./runtimes/create-spawner.ts";
 
 /** How to build the API; every field is optional. */
 export interface ProcessApiOptions {

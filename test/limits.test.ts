@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { createProcessApi, type ProcessApi } from "../src/create-process-api.ts";
-import { DEFAULT_LIMITS, type Limits } from "../src/limits.ts";
-import { ProcessManager } from "../src/process-manager.ts";
-import { helpText, parseServerConfig } from "../src/serve/server-config.ts";
+import { DEFAULT_LIMITS, type Limits } from "../src/core/limits.ts";
+import { ProcessManager } from "../src/core/process-manager.ts";
+import { helpText, parseServerConfig } from "../src/cli/server-config.ts";
 import { FakeSpawner, type FakeProcess } from "./support/fake-spawner.ts";
 import { caller, type Caller } from "./support/http.ts";
 import { eventually, liveGroup, startServer, testRuntime } from "./support/server.ts";

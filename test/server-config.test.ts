@@ -5,8 +5,8 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { describe, it } from "node:test";
-import { DEFAULT_LIMITS, type Limits } from "../src/limits.ts";
-import { ConfigError, helpText, parseServerConfig } from "../src/serve/server-config.ts";
+import { DEFAULT_LIMITS, type Limits } from "../src/core/limits.ts";
+import { ConfigError, helpText, parseServerConfig } from "../src/cli/server-config.ts";
 import { testRuntime } from "./support/server.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -137,9 +137,9 @@ describe("helpText", () => {
 
 function entryCommand(args: string[]): [string, string[]] {
   const runtime = testRuntime();
-  if (runtime === "bun") return [`${root}node_modules/.bin/bun`, ["run", `${root}src/serve/bun.ts`, ...args]];
+  if (runtime === "bun") return [`${root}node_modules/.bin/bun`, ["run", `${root}src/cli/bun.ts`, ...args]];
   if (runtime === "deno") return ["bash", [`${root}scripts/start-deno.sh`, ...args]];
-  return ["node", ["--import", "tsx", `${root}src/serve/node.ts`, ...args]];
+  return ["node", ["--import", "tsx", `${root}src/cli/node.ts`, ...args]];
 }
 
 function runEntry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

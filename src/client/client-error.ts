@@ -2,7 +2,7 @@
  * `EdgeprocError`: what the client throws for every non-2xx answer, carrying the contract's error body.
  * @module
  */
-import type { ErrorBody } from "../response-schemas.ts";
+import type { ErrorBody } from "../wire/response-schemas.ts";
 
 /**
  * A non-2xx answer of the API: its HTTP `status`, the stable `code` of API.md section 1, and the whole error

@@ -4,8 +4,8 @@
  * @module
  */
 import type * as v from "valibot";
-import type { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../response-schemas.ts";
-import type { ListQuery, OutputQuery, RunRequestSchema, StartRequestSchema, StdinRequestSchema } from "../schemas.ts";
+import type { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../wire/response-schemas.ts";
+import type { ListQuery, OutputQuery, RunRequestSchema, StartRequestSchema, StdinRequestSchema } from "../wire/request-schemas.ts";
 
 /** What `start` sends: the body of `POST /start` as a caller writes it (API.md 3.1, 4.1). */
 export type StartInput = v.InferInput<typeof StartRequestSchema>;

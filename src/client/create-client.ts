@@ -10,8 +10,8 @@ import type {
   ProcessInfo,
   SignalResponse,
   StartResponse,
-} from "../response-schemas.ts";
-import type { WireSignal } from "../schemas.ts";
+} from "../wire/response-schemas.ts";
+import type { WireSignal } from "../wire/request-schemas.ts";
 import { EdgeprocError } from "./client-error.ts";
 import type {
   CallOptions,

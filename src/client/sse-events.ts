@@ -4,7 +4,7 @@
  * @module
  */
 import type * as v from "valibot";
-import type { ExitEventSchema, GapEventSchema, OutputEventSchema } from "../response-schemas.ts";
+import type { ExitEventSchema, GapEventSchema, OutputEventSchema } from "../wire/response-schemas.ts";
 
 /** One event of an output stream; `id` of an `output` event is its `next_cursor`, usable to resume. */
 export type StreamEvent =

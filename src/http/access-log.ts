@@ -5,7 +5,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { chatScope } from "./chat-scope.ts";
+import { chatScope } from "./chat-headers.ts";
 
 /** One request, as the access log records it. */
 export interface AccessLogLine {

@@ -3,7 +3,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { ProcessApiError } from "../errors.ts";
+import { ProcessApiError } from "../core/errors.ts";
 
 const encoder = new TextEncoder();
 

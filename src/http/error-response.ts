@@ -2,9 +2,9 @@
  * The one place where domain errors become HTTP statuses and the contract's error body (API.md section 1).
  * @module
  */
-import type { ErrorCode } from "../errors.ts";
-import { ProcessApiError } from "../errors.ts";
-import type { ErrorBody } from "../response-schemas.ts";
+import type { ErrorCode } from "../core/errors.ts";
+import { ProcessApiError } from "../core/errors.ts";
+import type { ErrorBody } from "../wire/response-schemas.ts";
 
 const STATUS: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> = {
   invalid_json: 400,

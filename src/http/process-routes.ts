@@ -3,9 +3,9 @@
  * @module
  */
 import { Hono, type Context } from "hono";
-import type { ManagedProcess } from "../managed-process.ts";
-import type { ProcessManager } from "../process-manager.ts";
-import type { OutputResponse, StartResponse } from "../response-schemas.ts";
+import type { ManagedProcess } from "../core/managed-process.ts";
+import type { ProcessManager } from "../core/process-manager.ts";
+import type { OutputResponse, StartResponse } from "../wire/response-schemas.ts";
 import {
   ListQuerySchema,
   outputQuerySchema,
@@ -14,8 +14,8 @@ import {
   startRequestSchema,
   StdinRequestSchema,
   type OutputQuery,
-} from "../schemas.ts";
-import { chatScope } from "./chat-scope.ts";
+} from "../wire/request-schemas.ts";
+import { chatScope } from "./chat-headers.ts";
 import { streamOutput } from "./stream-route.ts";
 import { decodeStdin } from "./stdin-data.ts";
 import { jsonBody, parseWith } from "./validate.ts";

@@ -3,7 +3,7 @@
  * oversized body is read and dropped (up to a cap) so the client gets to read the 413 instead of a reset.
  * @module
  */
-import { ProcessApiError } from "../errors.ts";
+import { ProcessApiError } from "../core/errors.ts";
 
 /** Past this many dropped bytes the connection may simply close: a client sending that much is not listening. */
 const DRAIN_CAP = 8 << 20;

@@ -2,7 +2,7 @@
  * The `data` of a stdin write (API.md 4.6), decoded to bytes and checked against the size limit.
  * @module
  */
-import { ProcessApiError } from "../errors.ts";
+import { ProcessApiError } from "../core/errors.ts";
 
 const encoder = new TextEncoder();
 

@@ -6,10 +6,10 @@
 import type { Context } from "hono";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import * as v from "valibot";
-import type { ManagedProcess } from "../managed-process.ts";
-import type { ProcessManager } from "../process-manager.ts";
-import { ProcessApiError } from "../errors.ts";
-import { chatScope } from "./chat-scope.ts";
+import type { ManagedProcess } from "../core/managed-process.ts";
+import type { ProcessManager } from "../core/process-manager.ts";
+import { ProcessApiError } from "../core/errors.ts";
+import { chatScope } from "./chat-headers.ts";
 import { parseWith } from "./validate.ts";
 
 /** The query of `GET /{id}/stream`. */

@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import * as v from "valibot";
-import { ProcessApiError } from "../errors.ts";
+import { ProcessApiError } from "../core/errors.ts";
 import { readBody } from "./read-body.ts";
 
 type AnySchema = v.GenericSchema<unknown, unknown>;

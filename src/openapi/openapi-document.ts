@@ -6,10 +6,10 @@
 import { toJsonSchema, toJsonSchemaDefs, type ConversionConfig, type JsonSchema } from "@valibot/to-json-schema";
 import * as v from "valibot";
 import pkg from "../../package.json" with { type: "json" };
-import { ProcessApiError, type ErrorCode } from "../errors.ts";
+import { ProcessApiError, type ErrorCode } from "../core/errors.ts";
 import { errorResponse } from "../http/error-response.ts";
-import { resolveLimits, type Limits } from "../limits.ts";
-import { SIGNALS, SignalRequestSchema } from "../schemas.ts";
+import { resolveLimits, type Limits } from "../core/limits.ts";
+import { SIGNALS, SignalRequestSchema } from "../wire/request-schemas.ts";
 import { ERROR_EXAMPLES, EXAMPLES } from "./openapi-examples.ts";
 import { routeOperations, type OperationContent, type RouteOperation } from "./route-operations.ts";
 import { wireSchemas } from "./wire-schemas.ts";

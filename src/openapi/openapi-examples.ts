@@ -3,7 +3,7 @@
  * one against the valibot schema it illustrates, so an example that drifts from the contract fails the tests.
  * @module
  */
-import type { ErrorCode } from "../errors.ts";
+import type { ErrorCode } from "../core/errors.ts";
 import type {
   ErrorBody,
   HealthResponse,
@@ -11,7 +11,7 @@ import type {
   ProcessInfo,
   SignalResponse,
   StartResponse,
-} from "../response-schemas.ts";
+} from "../wire/response-schemas.ts";
 
 const ID = "V1StGXR8_Z5jdHi6B-myT";
 const STARTED_MS = 1_767_225_600_000;

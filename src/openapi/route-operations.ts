@@ -4,11 +4,11 @@
  * @module
  */
 import type * as v from "valibot";
-import type { ErrorCode } from "../errors.ts";
+import type { ErrorCode } from "../core/errors.ts";
 import { StreamQuerySchema } from "../http/stream-route.ts";
-import type { Limits } from "../limits.ts";
-import type { ErrorBody } from "../response-schemas.ts";
-import { ListQuerySchema, outputQuerySchema } from "../schemas.ts";
+import type { Limits } from "../core/limits.ts";
+import type { ErrorBody } from "../wire/response-schemas.ts";
+import { ListQuerySchema, outputQuerySchema } from "../wire/request-schemas.ts";
 import { EXAMPLES } from "./openapi-examples.ts";
 import type { WireSchemaName } from "./wire-schemas.ts";
 

@@ -3,7 +3,7 @@
  * validate with (built with the API's own limits) and the response schemas the server's types come from.
  * @module
  */
-import type { Limits } from "../limits.ts";
+import type { Limits } from "../core/limits.ts";
 import {
   ErrorBodySchema,
   HealthResponseSchema,
@@ -16,8 +16,8 @@ import {
   RunResponseSchema,
   DeleteResponseSchema,
   StdinResponseSchema,
-} from "../response-schemas.ts";
-import { runRequestSchema, SignalRequestSchema, startRequestSchema, StdinRequestSchema } from "../schemas.ts";
+} from "../wire/response-schemas.ts";
+import { runRequestSchema, SignalRequestSchema, startRequestSchema, StdinRequestSchema } from "../wire/request-schemas.ts";
 
 /**
  * Every schema of the document by its component name; request schemas carry `limits` as the routes do.

@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { OutputResponse } from "../response-schemas.ts";
+import type { OutputResponse } from "../wire/response-schemas.ts";
 
 type Truncation = NonNullable<OutputResponse["truncated"]>;
 

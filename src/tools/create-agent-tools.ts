@@ -4,7 +4,7 @@
  * @module
  */
 import type { EdgeprocClient } from "../client/create-client.ts";
-import type { ListResponse } from "../response-schemas.ts";
+import type { ListResponse } from "../wire/response-schemas.ts";
 import { type AgentTool, type AgentToolOptions, resolveToolOptions } from "./agent-tool.ts";
 import { executeTool } from "./execute-tool.ts";
 import { type ListFailure, processListTool } from "./process-list-tool.ts";

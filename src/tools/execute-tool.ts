@@ -5,7 +5,7 @@
  */
 import { EdgeprocError } from "../client/client-error.ts";
 import type { EdgeprocClient } from "../client/create-client.ts";
-import type { OutputResponse } from "../response-schemas.ts";
+import type { OutputResponse } from "../wire/response-schemas.ts";
 import type { AgentTool, ResolvedToolOptions } from "./agent-tool.ts";
 import { defineTool } from "./define-tool.ts";
 import { capSnapshot } from "./cap-output.ts";

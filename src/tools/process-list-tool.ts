@@ -3,7 +3,7 @@
  * @module
  */
 import type { EdgeprocClient } from "../client/create-client.ts";
-import type { ListResponse } from "../response-schemas.ts";
+import type { ListResponse } from "../wire/response-schemas.ts";
 import type { AgentTool } from "./agent-tool.ts";
 import { defineTool } from "./define-tool.ts";
 import { errorText, toolValue } from "./tool-result.ts";

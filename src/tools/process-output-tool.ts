@@ -4,7 +4,7 @@
  * @module
  */
 import type { EdgeprocClient } from "../client/create-client.ts";
-import type { OutputResponse } from "../response-schemas.ts";
+import type { OutputResponse } from "../wire/response-schemas.ts";
 import type { AgentTool, ResolvedToolOptions } from "./agent-tool.ts";
 import { defineTool } from "./define-tool.ts";
 import { parseDuration } from "./duration.ts";

@@ -2,7 +2,7 @@
  * What the agent tools answer: a value for the model, or a plain-text error, both already rendered as text.
  * @module
  */
-import type { OutputResponse } from "../response-schemas.ts";
+import type { OutputResponse } from "../wire/response-schemas.ts";
 
 /**
  * A tool's answer. `text` is what to hand the model: the JSON of `value`, or the error sentence. `isError`

@@ -4,7 +4,7 @@
  * @module
  */
 import type { EdgeprocClient } from "../client/create-client.ts";
-import type { OutputResponse } from "../response-schemas.ts";
+import type { OutputResponse } from "../wire/response-schemas.ts";
 
 /**
  * The output snapshot of `id` once it has exited, or the last snapshot at `deadline` (then `running: true`).

@@ -3,8 +3,8 @@
  * manager and the HTTP layer only; the end-to-end suite uses real processes.
  * @module
  */
-import type { ExitStatus, SignalName, SpawnedProcess, Spawner, SpawnRequest } from "../../src/spawner.ts";
-import { SpawnError } from "../../src/spawner.ts";
+import type { ExitStatus, SignalName, SpawnedProcess, Spawner, SpawnRequest } from "../../src/core/spawner.ts";
+import { SpawnError } from "../../src/core/spawner.ts";
 
 /** One fake process. */
 export class FakeProcess implements SpawnedProcess {

@@ -4,7 +4,7 @@
  * @module
  */
 import fc from "fast-check";
-import type { Limits } from "../../src/limits.ts";
+import type { Limits } from "../../src/core/limits.ts";
 import { CHAT_A, CHAT_B } from "./http.ts";
 
 /** Never generated anywhere but the Authorization header, so finding it in a response is a leak. */

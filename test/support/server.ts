@@ -20,10 +20,10 @@ export function testRuntime(): "bun" | "deno" | "node" {
 
 function command(runtime: string, args: string[]): [string, string[]] {
   const bin = (name: string) => `${root}node_modules/.bin/${name}`;
-  if (runtime === "bun") return [bin("bun"), ["run", `${root}src/serve/bun.ts`, ...args]];
+  if (runtime === "bun") return [bin("bun"), ["run", `${root}src/cli/bun.ts`, ...args]];
   if (runtime === "deno") return ["bash", [`${root}scripts/start-deno.sh`, ...args]];
   // The system node 20 with tsx, as `npm run start:node` runs it.
-  return ["node", ["--import", "tsx", `${root}src/serve/node.ts`, ...args]];
+  return ["node", ["--import", "tsx", `${root}src/cli/node.ts`, ...args]];
 }
 
 /** A running server. */
@@ -95,7 +95,7 @@ export async function launch(cmd: string, argv: string[], env: Record<string, st
  * assert.deepEqual(await liveGroup(info.pid), []);
  * ```
  */
-export { liveGroupMembers as liveGroup } from "../../src/spawners/proc-group.ts";
+export { liveGroupMembers as liveGroup } from "../../src/runtimes/posix/process-group.ts";
 
 /**
  * Resident memory of `pid` in KiB, from `/proc/<pid>/status`.

@@ -11,8 +11,8 @@ import { spawn as nodeSpawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { createProcessApi } from "../../../src/create-process-api.ts";
-import { ProcessManager } from "../../../src/process-manager.ts";
-import { createSpawner, detectRuntime } from "../../../src/spawners/create-spawner.ts";
+import { ProcessManager } from "../../../src/core/process-manager.ts";
+import { createSpawner, detectRuntime } from "../../../src/runtimes/create-spawner.ts";
 
 const cpuNs = () =>
   readdirSync("/proc/self/task").reduce(

@@ -59,9 +59,9 @@ export function scriptCommand(runtime: Runtime, script: string, args: string[] =
  * ```
  */
 export function serverCommand(runtime: Runtime, args: string[]): [string, string[]] {
-  if (runtime === "bun") return [bin("bun"), ["run", join(SERVER_ROOT, "src/serve/bun.ts"), ...args]];
+  if (runtime === "bun") return [bin("bun"), ["run", join(SERVER_ROOT, "src/cli/bun.ts"), ...args]];
   if (runtime === "deno") return ["bash", [join(SERVER_ROOT, "scripts/start-deno.sh"), ...args]];
-  return ["node", ["--import", "tsx", join(SERVER_ROOT, "src/serve/node.ts"), ...args]];
+  return ["node", ["--import", "tsx", join(SERVER_ROOT, "src/cli/node.ts"), ...args]];
 }
 
 /** A server the bench started; `stop()` ends it and waits. */

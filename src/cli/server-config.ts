@@ -4,7 +4,7 @@
  * @module
  */
 import type { ProcessApiOptions } from "../create-process-api.ts";
-import { DEFAULT_LIMITS, type Limits } from "../limits.ts";
+import { DEFAULT_LIMITS, type Limits } from "../core/limits.ts";
 
 /** What a server entry needs to listen and build the API. */
 export interface ServerConfig {
@@ -109,7 +109,7 @@ function boolean(flag: string, raw: string | undefined): boolean {
  * The `--help` text: every flag with its variable and default.
  * @example
  * ```ts
- * console.log(helpText("bun run src/serve/bun.ts"));
+ * console.log(helpText("bun run src/cli/bun.ts"));
  * ```
  */
 export function helpText(command: string): string {

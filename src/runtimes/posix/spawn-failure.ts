@@ -4,7 +4,7 @@
  */
 
 import { stat } from "node:fs/promises";
-import { SpawnError } from "../spawner.ts";
+import { SpawnError } from "../../core/spawner.ts";
 
 /**
  * The shell every spawner runs, by absolute path: found without any `PATH`, so a request's `env` cannot hide it.

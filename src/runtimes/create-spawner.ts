@@ -3,10 +3,10 @@
  * @module
  */
 
-import type { Spawner } from "../spawner.ts";
-import { createBunSpawner } from "./bun-spawner.ts";
-import { createDenoSpawner } from "./deno-spawner.ts";
-import { createNodeSpawner } from "./node-spawner.ts";
+import type { Spawner } from "../core/spawner.ts";
+import { createBunSpawner } from "./bun/spawner.ts";
+import { createDenoSpawner } from "./deno/spawner.ts";
+import { createNodeSpawner } from "./node/spawner.ts";
 
 /**
  * The runtime this code runs on. Bun and Deno also define `process.versions.node`, so their globals decide.

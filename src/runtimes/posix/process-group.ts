@@ -6,7 +6,7 @@
 
 import { readdir, readFile } from "node:fs/promises";
 import process from "node:process";
-import type { SignalName } from "../spawner.ts";
+import type { SignalName } from "../../core/spawner.ts";
 
 /**
  * The pids of the live members of process group `pgid`, ascending, read from `/proc/<pid>/stat`.

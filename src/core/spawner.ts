@@ -1,6 +1,6 @@
 /**
  * The spawner contract: how edgeproc starts a shell, reads its output, writes its stdin and signals its group.
- * One implementation per runtime lives in `src/spawners/`; nothing else touches a runtime's subprocess API.
+ * One implementation per runtime lives in `src/runtimes/`; nothing else touches a runtime's subprocess API.
  * @module
  */
 

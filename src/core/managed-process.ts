@@ -2,8 +2,8 @@
  * One process record: the spawned shell, its output log, its state, and the promises its waiters block on.
  * @module
  */
-import { OutputLog } from "./output/output-log.ts";
-import type { ProcessInfo } from "./response-schemas.ts";
+import { OutputLog } from "../output/output-log.ts";
+import type { ProcessInfo } from "../wire/response-schemas.ts";
 import type { ExitStatus, SignalName, SpawnedProcess } from "./spawner.ts";
 import type { Limits } from "./limits.ts";
 import { MAX_TIMER_MS, waitFor } from "./wait.ts";

@@ -5,12 +5,12 @@
  */
 import { nanoid } from "nanoid";
 import { notFound, ProcessApiError } from "./errors.ts";
-import type { ChatScope } from "./http/chat-scope.ts";
+import type { ChatScope } from "../http/chat-headers.ts";
 import { groupSurvivors } from "./group-survivors.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
 import { ManagedProcess, type StartParams } from "./managed-process.ts";
-import type { ProcessInfo, SignalResponse } from "./response-schemas.ts";
-import { SIGNALS, type StartRequest, type WireSignal } from "./schemas.ts";
+import type { ProcessInfo, SignalResponse } from "../wire/response-schemas.ts";
+import { SIGNALS, type StartRequest, type WireSignal } from "../wire/request-schemas.ts";
 import { SpawnError, type Spawner } from "./spawner.ts";
 import { TokenIndex } from "./token-index.ts";
 import { waitFor } from "./wait.ts";

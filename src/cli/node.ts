@@ -1,5 +1,5 @@
 /**
- * `node --import tsx src/serve/node.ts`: edgeproc on Node through `@hono/node-server`.
+ * `node --import tsx src/cli/node.ts`: edgeproc on Node through `@hono/node-server`.
  * @module
  */
 import { serve } from "@hono/node-server";

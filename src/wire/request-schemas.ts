@@ -4,7 +4,7 @@
  * @module
  */
 import * as v from "valibot";
-import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import { DEFAULT_LIMITS, type Limits } from "../core/limits.ts";
 
 /** The signal names a client may send, and the POSIX signal each one means. */
 export const SIGNALS = { kill: "SIGKILL", terminate: "SIGTERM", interrupt: "SIGINT", hangup: "SIGHUP" } as const;

@@ -4,9 +4,9 @@
  */
 
 import { constants } from "node:os";
-import { type ExitStatus, shellScript, type SpawnedProcess, type Spawner, type SpawnRequest } from "../spawner.ts";
-import { liveGroupMembers, signalGroup } from "./proc-group.ts";
-import { SHELL, spawnFailure } from "./spawn-failure.ts";
+import { type ExitStatus, shellScript, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
+import { liveGroupMembers, signalGroup } from "../posix/process-group.ts";
+import { SHELL, spawnFailure } from "../posix/spawn-failure.ts";
 
 type BunLike = typeof Bun;
 

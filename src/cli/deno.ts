@@ -1,5 +1,5 @@
 /**
- * `deno serve -A src/serve/deno.ts`: edgeproc on `deno serve` (`scripts/start-deno.sh` passes `--port`/`--host`).
+ * `deno serve -A src/cli/deno.ts`: edgeproc on `deno serve` (`scripts/start-deno.sh` passes `--port`/`--host`).
  * @module
  */
 import { prepareServer, serveLifecycle } from "./lifecycle.ts";

@@ -6,14 +6,14 @@
 import process from "node:process";
 import { createProcessApi, type ProcessApi } from "../create-process-api.ts";
 import type { AccessLogLine } from "../http/access-log.ts";
-import { delay } from "../wait.ts";
+import { delay } from "../core/wait.ts";
 import { ConfigError, helpText, parseServerConfig, type ServerConfig } from "./server-config.ts";
 
 /**
  * Reads the config from `argv`/`env` and builds the API; prints help or a config error and exits when needed.
  * @example
  * ```ts
- * const { config, api } = prepareServer("bun run src/serve/bun.ts");
+ * const { config, api } = prepareServer("bun run src/cli/bun.ts");
  * ```
  */
 export function prepareServer(command: string, argv = process.argv.slice(2)): { config: ServerConfig; api: ProcessApi } {
