@@ -3,19 +3,20 @@
  * @module
  */
 import { Hono } from "hono";
-import process from "node:process";
 import pkg from "../package.json" with { type: "json" };
 import { ProcessApiError } from "./core/errors.ts";
+import type { Limits } from "./core/limits.ts";
+import { ProcessManager, type EnvHook } from "./core/process-manager.ts";
+import type { Spawner } from "./core/spawner.ts";
 import { accessLog, type AccessLogLine } from "./http/access-log.ts";
 import { requireToken } from "./http/auth.ts";
-import { errorResponse } from "./http/error-response.ts";
+import { errorResponse, type ErrorLogger } from "./http/error-response.ts";
 import { processRoutes } from "./http/process-routes.ts";
-import type { Limits } from "./core/limits.ts";
 import { openApiDocument, type OpenApiDocument } from "./openapi/openapi-document.ts";
-import { ProcessManager, type EnvHook } from "./core/process-manager.ts";
-import type { HealthResponse } from "./wire/response-schemas.ts";
-import type { Spawner } from "./core/spawner.ts";
 import { createSpawner, detectRuntime } from "./runtimes/create-spawner.ts";
+import { posixHost, serverEnvironment } from "./runtimes/posix/host.ts";
+import { DEFAULT_BASE_PATH, normaliseBasePath } from "./wire/base-path.ts";
+import type { HealthResponse } from "./wire/response-schemas.ts";
 
 /** How to build the API; every field is optional. */
 export interface ProcessApiOptions {
@@ -29,14 +30,16 @@ export interface ProcessApiOptions {
   updateEnv?: EnvHook;
   /** How processes are spawned (default: the current runtime's own spawner). */
   spawner?: Spawner;
-  /** Limits of API.md section 5. */
+  /** Limits of docs/api.md §5. */
   limits?: Partial<Limits>;
   /** When set, every route but `/healthz` needs `Authorization: Bearer <token>`. */
   token?: string;
   /** Receives one line per request (off by default; the server entries print it to stderr). */
   accessLog?: (line: AccessLogLine) => void;
-  /** Milliseconds between heartbeat comments on an idle output stream (default 10000; API.md 4.7 says ≤ 15 s). */
+  /** Milliseconds between heartbeat comments on an idle output stream (default 10000; docs/api.md §4.7 says ≤ 15 s). */
   streamHeartbeatMs?: number;
+  /** Receives each unexpected error, once, before it is answered as a bare 500 (default: `console.error`). */
+  logError?: ErrorLogger;
 }
 
 /** The API: a fetch handler, the Hono app behind it, its process manager, and a way to shut it down. */
@@ -56,23 +59,25 @@ export const VERSION: string = pkg.version;
  * @example
  * ```ts
  * const api = createProcessApi({ workdir: "/workspace" });
- * Deno.serve(api.fetch); // or Bun.serve({ fetch: api.fetch, idleTimeout: 0 })
+ * export default { fetch: api.fetch }; // deno serve; on Bun pass idleTimeout: 0 to its serve
  * ```
  */
 export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
   const spawner = options.spawner ?? createSpawner();
   const manager = new ProcessManager({
     spawner,
+    host: posixHost,
     limits: options.limits,
     workdir: options.workdir,
-    env: options.env ?? process.env,
+    env: options.env ?? serverEnvironment(),
     updateEnv: options.updateEnv,
   });
-  const basePath = normaliseBasePath(options.basePath ?? "/api/v0/processes");
+  const basePath = normaliseBasePath(options.basePath ?? DEFAULT_BASE_PATH);
   const runtime = detectRuntime();
+  const logError = options.logError ?? ((err: unknown) => console.error("edgeproc: unexpected error:", err));
   const app = new Hono();
-  app.onError((err) => errorResponse(err));
-  app.notFound((c) => errorResponse(new ProcessApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`)));
+  app.onError((err) => errorResponse(err, logError));
+  app.notFound((c) => errorResponse(new ProcessApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`), logError));
   if (options.accessLog) app.use("*", accessLog(options.accessLog, basePath));
   app.get("/healthz", (c) => {
     const body: HealthResponse = {
@@ -85,7 +90,7 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     return c.json(body);
   });
   if (options.token) app.use("*", requireToken(options.token));
-  // Behind the token like every route but /healthz (API.md 6); built on first request, as few clients ask.
+  // Behind the token like every route but /healthz (docs/api.md §6); built on first request, as few clients ask.
   let openApi: OpenApiDocument | undefined;
   app.get("/openapi.json", (c) =>
     c.json((openApi ??= openApiDocument({ basePath, limits: manager.limits, auth: Boolean(options.token) }))),
@@ -100,16 +105,11 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     );
     return (await mcp)(c.req.raw);
   });
-  app.route(basePath, processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));
+  app.route(basePath || "/", processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));
   return {
     fetch: async (request) => app.fetch(request),
     app,
     manager,
     close: () => manager.close(),
   };
-}
-
-function normaliseBasePath(path: string): string {
-  const trimmed = path.replace(/\/+$/, "");
-  return trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
 }

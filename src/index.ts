@@ -9,13 +9,18 @@
  * @module
  */
 export { createProcessApi, VERSION, type ProcessApi, type ProcessApiOptions } from "./create-process-api.ts";
-export { ProcessManager, type EnvHook, type ProcessManagerOptions } from "./core/process-manager.ts";
+export { ProcessManager, type Activity, type EnvHook, type ProcessManagerOptions, type SignalOutcome } from "./core/process-manager.ts";
 export { ProcessApiError, type ErrorCode } from "./core/errors.ts";
 export { DEFAULT_LIMITS, type Limits } from "./core/limits.ts";
 export { SpawnError, type Spawner, type SpawnedProcess, type SpawnRequest, type ExitStatus } from "./core/spawner.ts";
-export { createSpawner, detectRuntime } from "./runtimes/create-spawner.ts";
+export { createSpawner, detectRuntime, loadSpawner, type RuntimeName } from "./runtimes/create-spawner.ts";
+export { posixHost } from "./runtimes/posix/host.ts";
 export * from "./wire/request-schemas.ts";
 export * from "./wire/response-schemas.ts";
+export * from "./wire/signals.ts";
+export { DEFAULT_BASE_PATH, normaliseBasePath } from "./wire/base-path.ts";
 export { openApiDocument, type OpenApiDocument, type OpenApiOptions } from "./openapi/openapi-document.ts";
 export type { AccessLogLine } from "./http/access-log.ts";
-export type { ChatScope } from "./http/chat-headers.ts";
+export { OPERATOR_SCOPE, type ChatScope } from "./core/chat-scope.ts";
+export type { StartOptions } from "./core/start-params.ts";
+export type { Host } from "./core/host.ts";

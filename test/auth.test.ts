@@ -1,4 +1,4 @@
-// Access (API.md 6): with a token, every route but /healthz needs `Authorization: Bearer <token>`, compared in
+// Access (docs/api.md §6): with a token, every route but /healthz needs `Authorization: Bearer <token>`, compared in
 // constant time; the token never shows in a response or the server's log; a non-loopback bind without a token
 // warns. In process with a fake spawner, plus real servers for the log and the warning.
 import assert from "node:assert/strict";

@@ -177,7 +177,7 @@ describe(`e2e core on ${testRuntime()}`, () => {
     const out = await finished(id);
     assert.equal(out.signal, "SIGTERM");
     assert.equal(out.exit_code, -1);
-    // A member still dying keeps the group signalable (API.md 4.4); 409 comes once none is left.
+    // A member still dying keeps the group signalable (docs/api.md §4.4); 409 comes once none is left.
     const { pid } = (await call("GET", `/${id}`)).body;
     assert.ok(await eventually(async () => (await liveGroup(pid)).length === 0));
     const again = await call("POST", `/${id}/signal`, { body: { signal: "kill" } });
@@ -206,7 +206,7 @@ describe(`e2e core on ${testRuntime()}`, () => {
     assert.equal(out.exit_code, 0);
     const { pid } = (await call("GET", `/${id}`)).body;
     assert.equal((await liveGroup(pid)).length, 1, "the grandchild should still be alive");
-    // Its group lives on, so it is still signalable (API.md 4.4): 200, not 409.
+    // Its group lives on, so it is still signalable (docs/api.md §4.4): 200, not 409.
     assert.equal((await call("POST", `/${id}/signal`, { body: { signal: "kill" } })).status, 200);
     assert.ok(await eventually(async () => (await liveGroup(pid)).length === 0));
   });

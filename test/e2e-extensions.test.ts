@@ -1,4 +1,4 @@
-// End to end over real HTTP: the extensions of API.md section 4 (timeouts, stdin, client tokens, list options and
+// End to end over real HTTP: the extensions of docs/api.md §4 (timeouts, stdin, client tokens, list options and
 // fields, signals, incremental reads, SSE, DELETE, /run) against a server of the runtime running this file.
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";

@@ -100,7 +100,7 @@ describe(`e2e faults on ${testRuntime()}`, () => {
     assert.match(out.output, /parent\n/);
     const frozen = out.total_bytes;
     // The writer goes on writing to the pipe after capture stopped (its file keeps growing), and is not killed by
-    // SIGPIPE: the server still drains the pipe (API.md 3.5, "the descendant keeps running").
+    // SIGPIPE: the server still drains the pipe (docs/api.md §3.5, "the descendant keeps running").
     const size = async () => (await readFile(ticks, "utf8").catch(() => "")).length;
     const seen = await size();
     assert.ok(await eventually(async () => (await size()) >= seen + 10), "the writer stopped writing");

@@ -1,4 +1,4 @@
-// Every limit of API.md section 5 at its edge: exactly at the limit passes, one past it is refused (or cut).
+// Every limit of docs/api.md §5 at its edge: exactly at the limit passes, one past it is refused (or cut).
 // In process with a fake spawner, plus one real server showing that flags and environment variables reach it.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, type Limits } from "../src/core/limits.ts";
 import { ProcessManager } from "../src/core/process-manager.ts";
 import { helpText, parseServerConfig } from "../src/cli/server-config.ts";
 import { FakeSpawner, type FakeProcess } from "./support/fake-spawner.ts";
+import { posixHost } from "../src/runtimes/posix/host.ts";
 import { caller, type Caller } from "./support/http.ts";
 import { eventually, liveGroup, startServer, testRuntime } from "./support/server.ts";
 
@@ -180,7 +181,7 @@ describe("blocking wait limit", () => {
     const { id } = await startRunning();
     for (let i = 0; i < 50; i++) await call("GET", `/${id}/output?until=output&wait_ms=1`);
     const proc = manager.get(id, { chatId: null, ancestorIds: [] });
-    assert.equal((proc as unknown as { outputWaiters: Set<unknown> }).outputWaiters.size, 0);
+    assert.equal(proc.outputWaiterCount, 0);
   });
 });
 
@@ -240,7 +241,7 @@ describe("exited records", () => {
   it("keeps an exited record for exactly retentionMs", async () => {
     let now = 1_000_000;
     const fakes = new FakeSpawner();
-    const manager = new ProcessManager({ spawner: fakes, limits: { retentionMs: 1000 }, now: () => now });
+    const manager = new ProcessManager({ spawner: fakes, host: posixHost, limits: { retentionMs: 1000 }, now: () => now });
     const scope = { chatId: null, ancestorIds: [] };
     try {
       const { process: proc } = await manager.start({ command: "c" }, scope);

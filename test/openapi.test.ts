@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import * as v from "valibot";
-import { ProcessApiError, type ErrorCode } from "../src/core/errors.ts";
-import { errorResponse } from "../src/http/error-response.ts";
-import { StreamQuerySchema } from "../src/http/stream-route.ts";
+import type { ErrorCode } from "../src/core/errors.ts";
+import { errorStatus } from "../src/http/error-response.ts";
+import { StreamQuerySchema } from "../src/wire/request-schemas.ts";
 import { createProcessApi, type ProcessApi, type ProcessApiOptions } from "../src/index.ts";
 import {
   ErrorBodySchema,
@@ -110,7 +110,7 @@ const LOOSE: Record<string, (example: Json) => void> = {
   },
 };
 
-/** API.md section 1. */
+/** docs/api.md §1. */
 const ERROR_CODES: ErrorCode[] = [
   "invalid_json",
   "invalid_request",
@@ -233,7 +233,7 @@ describe("GET /openapi.json", () => {
         for (const [code, { value }] of examples) {
           assertValid(ErrorBodySchema, value, `${where} ${code}`);
           assert.equal(value.code, code);
-          const { status: real } = errorResponse(new ProcessApiError(code as ErrorCode, "x"));
+          const real = errorStatus(code as ErrorCode);
           assert.equal(String(real), status, `${code} is answered with ${real}, documented under ${status}`);
           codesSeen.add(code);
         }

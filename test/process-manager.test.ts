@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { ProcessManager } from "../src/core/process-manager.ts";
-import type { StartRequest } from "../src/wire/request-schemas.ts";
+import type { StartOptions } from "../src/core/start-params.ts";
+import { processInfo, signalResponse } from "../src/http/process-view.ts";
+import { posixHost } from "../src/runtimes/posix/host.ts";
 import { FakeSpawner } from "./support/fake-spawner.ts";
 
 const NO_CHAT = { chatId: null, ancestorIds: [] };
@@ -13,7 +15,7 @@ let clock = 1_700_000_000_000;
 function setup(limits: ConstructorParameters<typeof ProcessManager>[0]["limits"] = {}) {
   spawner = new FakeSpawner();
   clock = 1_700_000_000_000;
-  manager = new ProcessManager({ spawner, limits, env: { HOME: "/tmp" }, now: () => clock });
+  manager = new ProcessManager({ spawner, host: posixHost, limits, env: { HOME: "/tmp" }, now: () => clock });
 }
 
 afterEach(async () => {
@@ -21,8 +23,8 @@ afterEach(async () => {
   await manager.close();
 });
 
-async function run(command: string, extra: Partial<StartRequest> = {}) {
-  return (await manager.start({ command, ...extra } as StartRequest, NO_CHAT)).process;
+async function run(command: string, extra: Partial<StartOptions> = {}) {
+  return (await manager.start({ command, ...extra }, NO_CHAT)).process;
 }
 
 describe("ProcessManager", () => {
@@ -59,7 +61,7 @@ describe("ProcessManager", () => {
       spawner.processes[i]!.finish();
       await procs[i]!.exited;
     }
-    const kept = manager.list(NO_CHAT).map((p) => p.command).sort();
+    const kept = manager.list(NO_CHAT).map((p) => p.params.command).sort();
     assert.deepEqual(kept, ["p1", "p2", "p3"]);
   });
 
@@ -68,10 +70,10 @@ describe("ProcessManager", () => {
     spawner.onSignal = (proc, signal) => {
       if (signal === "SIGKILL") proc.die(signal);
     };
-    const p = await run("trap '' TERM; sleep 9", { timeout_ms: 10, kill_grace_ms: 10 });
+    const p = await run("trap '' TERM; sleep 9", { timeoutMs: 10, killGraceMs: 10 });
     await p.exited;
     assert.deepEqual(spawner.last.signals, ["SIGTERM", "SIGKILL"]);
-    const info = p.info();
+    const info = processInfo(p);
     assert.equal(info.timed_out, true);
     assert.equal(info.signal, "SIGKILL");
     assert.equal(info.exit_code, -1);
@@ -119,16 +121,16 @@ describe("ProcessManager", () => {
       proc.closePipe();
     };
     const p = await run("x");
-    const reply = await manager.signal(p.id, NO_CHAT, "terminate", 50);
+    const reply = signalResponse(await manager.signal(p.id, NO_CHAT, "SIGTERM", 50), "terminate");
     assert.equal(reply.exited, false);
     assert.deepEqual(reply.survivors, [4242]);
     assert.equal(reply.signal, "SIGTERM");
     // The shell is gone but a member lives: still signalable.
     spawner.last.onSignal = (proc) => void (proc.survivors = []);
-    const again = await manager.signal(p.id, NO_CHAT, "kill", 50);
+    const again = signalResponse(await manager.signal(p.id, NO_CHAT, "SIGKILL", 50), "kill");
     assert.equal(again.exited, true);
     assert.deepEqual(again.survivors, []);
-    await assert.rejects(manager.signal(p.id, NO_CHAT, "kill"), { code: "not_running" });
+    await assert.rejects(manager.signal(p.id, NO_CHAT, "SIGKILL"), { code: "not_running" });
   });
 
   it("wakes an until=output waiter on new bytes, not before", async () => {

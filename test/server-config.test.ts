@@ -1,4 +1,4 @@
-// The server's flags and environment variables (API.md 6): parsing, precedence, errors, and a `--help` that
+// The server's flags and environment variables (docs/api.md §6): parsing, precedence, errors, and a `--help` that
 // lists every setting, printed by the real server entry of the runtime under test.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -11,7 +11,7 @@ import { testRuntime } from "./support/server.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Every flag API.md 6 promises, besides one per limit. */
+/** Every flag docs/api.md §6 promises, besides one per limit. */
 const FLAGS = ["port", "host", "workdir", "base-path", "token", "quiet"];
 
 describe("parseServerConfig", () => {

@@ -1,4 +1,4 @@
-// Shutdown when embedded (API.md 6): `close()` on an in-process API with the real spawner refuses new starts
+// Shutdown when embedded (docs/api.md §6): `close()` on an in-process API with the real spawner refuses new starts
 // (503), SIGTERMs every group, SIGKILLs what ignores it after the grace, answers every waiter and stream, and
 // leaves no process behind. The server's SIGTERM/SIGINT cases are in e2e-lifecycle.test.ts.
 import assert from "node:assert/strict";

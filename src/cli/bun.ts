@@ -1,10 +1,10 @@
 /**
- * `bun run src/cli/bun.ts`: edgeproc on `Bun.serve`.
+ * `bun run src/cli/bun.ts`: edgeproc on Bun's own server.
  * @module
  */
+import { listen } from "../runtimes/bun/serve.ts";
 import { prepareServer, serveLifecycle } from "./lifecycle.ts";
 
 const { config, api } = prepareServer("bun run src/cli/bun.ts");
-// Bun closes idle connections after 10 s by default, which would cut every long wait: 0 turns that off.
-const server = Bun.serve({ fetch: api.fetch, hostname: config.host, port: config.port, idleTimeout: 0 });
-serveLifecycle(api, `http://${config.host}:${server.port}`, () => server.stop());
+const server = await listen(api.fetch, { hostname: config.host, port: config.port });
+serveLifecycle(api, server.url, server.stop);

@@ -1,10 +1,16 @@
 /**
- * The server's settings from flags and environment variables (API.md 6): every limit, plus host, port, workdir,
+ * The server's settings from flags and environment variables (docs/api.md §6): every limit, plus host, port, workdir,
  * base path and token. Pure: the entry files pass `argv` and `env` in.
  * @module
  */
 import type { ProcessApiOptions } from "../create-process-api.ts";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.ts";
+import { DEFAULT_BASE_PATH } from "../wire/base-path.ts";
+
+/** Where a server listens unless told: loopback only, so nothing outside the machine reaches it by default. */
+export const DEFAULT_HOST = "127.0.0.1";
+/** The port a server listens on unless told. */
+export const DEFAULT_PORT = 7070;
 
 /** What a server entry needs to listen and build the API. */
 export interface ServerConfig {
@@ -83,9 +89,9 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     const raw = get(flag);
     if (raw !== undefined && key !== "host") api[key] = raw;
   }
-  const port = integer("port", get("port", "PORT") ?? "7070", 0);
+  const port = integer("port", get("port", "PORT") ?? String(DEFAULT_PORT), 0);
   if (port > 65535) throw new ConfigError(`--port must be at most 65535, got ${port}.`);
-  return { host: get("host") ?? "127.0.0.1", port, api, help, quiet: boolean("quiet", get("quiet")) };
+  return { host: get("host") ?? DEFAULT_HOST, port, api, help, quiet: boolean("quiet", get("quiet")) };
 }
 
 function isKnownFlag(name: string): boolean {
@@ -114,10 +120,10 @@ function boolean(flag: string, raw: string | undefined): boolean {
  */
 export function helpText(command: string): string {
   const rows: [string, string, string][] = [
-    ["--port N", "PORT, EDGEPROC_PORT", "7070"],
-    ["--host ADDR", "EDGEPROC_HOST", "127.0.0.1"],
+    ["--port N", "PORT, EDGEPROC_PORT", String(DEFAULT_PORT)],
+    ["--host ADDR", "EDGEPROC_HOST", DEFAULT_HOST],
     ["--workdir DIR", "EDGEPROC_WORKDIR", "$HOME"],
-    ["--base-path PATH", "EDGEPROC_BASE_PATH", "/api/v0/processes"],
+    ["--base-path PATH", "EDGEPROC_BASE_PATH", DEFAULT_BASE_PATH],
     ["--token TOKEN", "EDGEPROC_TOKEN", "(none: no auth)"],
     ["--quiet", "EDGEPROC_QUIET=1", "off (the access log: one JSON line per request on stderr)"],
   ];

@@ -5,7 +5,7 @@
 import type { ErrorBody } from "../wire/response-schemas.ts";
 
 /**
- * A non-2xx answer of the API: its HTTP `status`, the stable `code` of API.md section 1, and the whole error
+ * A non-2xx answer of the API: its HTTP `status`, the stable `code` of docs/api.md §1, and the whole error
  * `body`. The message is the server's `message`, so it reads the same as coder's.
  * @example
  * ```ts

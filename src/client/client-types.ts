@@ -7,11 +7,11 @@ import type * as v from "valibot";
 import type { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../wire/response-schemas.ts";
 import type { ListQuery, OutputQuery, RunRequestSchema, StartRequestSchema, StdinRequestSchema } from "../wire/request-schemas.ts";
 
-/** What `start` sends: the body of `POST /start` as a caller writes it (API.md 3.1, 4.1). */
+/** What `start` sends: the body of `POST /start` as a caller writes it (docs/api.md §3.1, §4.1). */
 export type StartInput = v.InferInput<typeof StartRequestSchema>;
-/** What `run` sends: a start body plus `wait_ms` (API.md 4.9). */
+/** What `run` sends: a start body plus `wait_ms` (docs/api.md §4.9). */
 export type RunInput = v.InferInput<typeof RunRequestSchema>;
-/** What `stdin` sends (API.md 4.6). */
+/** What `stdin` sends (docs/api.md §4.6). */
 export type StdinInput = v.InferInput<typeof StdinRequestSchema>;
 
 /** The answer of `POST /run`: the start answer and the output snapshot in one. */
@@ -26,13 +26,13 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** The query of `list` (API.md 4.2), with `running` as a boolean. */
+/** The query of `list` (docs/api.md §4.2), with `running` as a boolean. */
 export interface ListOptions extends CallOptions {
   limit?: ListQuery["limit"];
   running?: boolean;
 }
 
-/** The query of `output` (API.md 3.3, 4.5) in camelCase. */
+/** The query of `output` (docs/api.md §3.3, §4.5) in camelCase. */
 export interface OutputOptions extends CallOptions {
   /** Block until exit (up to the server's longest wait). */
   wait?: boolean;
@@ -46,13 +46,13 @@ export interface OutputOptions extends CallOptions {
   until?: OutputQuery["until"];
 }
 
-/** Options of `signal` (API.md 4.4). */
+/** Options of `signal` (docs/api.md §4.4). */
 export interface SignalOptions extends CallOptions {
   /** Wait up to this long for the group to be gone, and report `exited` and `survivors`. */
   waitMs?: number;
 }
 
-/** Options of `stream` (API.md 4.7). */
+/** Options of `stream` (docs/api.md §4.7). */
 export interface StreamOptions extends CallOptions {
   /** Byte offset to start from (default 0, the start of the output). */
   cursor?: number;

@@ -11,7 +11,8 @@ import type {
   SignalResponse,
   StartResponse,
 } from "../wire/response-schemas.ts";
-import type { WireSignal } from "../wire/request-schemas.ts";
+import type { WireSignal } from "../wire/signals.ts";
+import { normaliseBasePath } from "../wire/base-path.ts";
 import { EdgeprocError } from "./client-error.ts";
 import type {
   CallOptions,
@@ -33,7 +34,7 @@ export interface ClientOptions {
   baseUrl: string;
   /** Sent as `Authorization: Bearer <token>`. */
   token?: string;
-  /** Sent as `Coder-Chat-Id`: the client then sees only this chat's processes (API.md 2). */
+  /** Sent as `Coder-Chat-Id`: the client then sees only this chat's processes (docs/api.md §2). */
   chatId?: string;
   /** Sent as `Coder-Ancestor-Chat-Ids`, a JSON array. */
   ancestorChatIds?: string[];
@@ -84,7 +85,7 @@ type Query = Record<string, string | number | boolean | undefined>;
  */
 export function createClient(options: ClientOptions): EdgeprocClient {
   const root = options.baseUrl.replace(/\/+$/, "");
-  const base = root + normaliseBasePath(options.basePath ?? "/api/v0/processes");
+  const base = root + normaliseBasePath(options.basePath);
   const send: FetchFunction = options.fetch ?? ((request) => fetch(request));
   const path = (id: string, tail = "") => `${base}/${encodeURIComponent(id)}${tail}`;
 
@@ -136,9 +137,4 @@ export function createClient(options: ClientOptions): EdgeprocClient {
     delete: (id, o = {}) => json<DeleteResponse>("DELETE", path(id), { signal: o.signal }),
     health: (o = {}) => json<HealthResponse>("GET", `${root}/healthz`, { signal: o.signal }),
   };
-}
-
-function normaliseBasePath(path: string): string {
-  const trimmed = path.replace(/\/+$/, "");
-  return trimmed === "" || trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The events of `GET /{id}/stream` (API.md 4.7): their types, and a reader that turns a response body of
+ * The events of `GET /{id}/stream` (docs/api.md §4.7): their types, and a reader that turns a response body of
  * server-sent events into typed events.
  * @module
  */

@@ -4,7 +4,7 @@
  * @module
  */
 
-/** The stable error codes of API.md section 1. */
+/** The stable error codes of docs/api.md §1; `internal_error` is a bug of ours, never the caller's. */
 export type ErrorCode =
   | "invalid_json"
   | "invalid_request"
@@ -18,7 +18,8 @@ export type ErrorCode =
   | "body_too_large"
   | "too_many_processes"
   | "start_failed"
-  | "shutting_down";
+  | "shutting_down"
+  | "internal_error";
 
 /** One field that failed validation. */
 export interface Validation {

@@ -1,5 +1,5 @@
 /**
- * Verified kills (API.md 4.4): after a signal, wait until a process group has no live member, as the OS reports it.
+ * Verified kills (docs/api.md §4.4): after a signal, wait until a process group has no live member, as the OS reports it.
  * @module
  */
 import type { Spawner } from "./spawner.ts";

@@ -1,5 +1,5 @@
 /**
- * The limits of API.md section 5 and the timing constants of sections 3 and 4, with their defaults.
+ * The limits of docs/api.md §5 and the timing constants of sections 3 and 4, with their defaults.
  * @module
  */
 
@@ -33,7 +33,7 @@ export interface Limits {
   maxStdinBytes: number;
 }
 
-/** The defaults of API.md section 5. */
+/** The defaults of docs/api.md §5. */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxBodyBytes: 1 << 20,
   maxCommandBytes: 64 << 10,

@@ -4,24 +4,36 @@
  * @module
  */
 import { nanoid } from "nanoid";
+import { ActivityCounters, type Activity } from "./activity.ts";
+import type { ChatScope } from "./chat-scope.ts";
+import { childEnv, definedEntries, type EnvHook } from "./child-env.ts";
 import { notFound, ProcessApiError } from "./errors.ts";
-import type { ChatScope } from "../http/chat-headers.ts";
 import { groupSurvivors } from "./group-survivors.ts";
+import type { Host } from "./host.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
-import { ManagedProcess, type StartParams } from "./managed-process.ts";
-import type { ProcessInfo, SignalResponse } from "../wire/response-schemas.ts";
-import { SIGNALS, type StartRequest, type WireSignal } from "../wire/request-schemas.ts";
-import { SpawnError, type Spawner } from "./spawner.ts";
+import { ManagedProcess } from "./managed-process.ts";
+import { RecordTable } from "./record-table.ts";
+import { SpawnError, type SignalName, type Spawner } from "./spawner.ts";
+import type { StartOptions, StartParams } from "./start-params.ts";
 import { TokenIndex } from "./token-index.ts";
 import { waitFor } from "./wait.ts";
 import { resolveWorkdir } from "./workdir.ts";
 
-/** Turns the server's environment into the base environment of every child (coder's `updateEnv`). */
-export type EnvHook = (env: Record<string, string>) => Record<string, string> | Promise<Record<string, string>>;
+export type { Activity } from "./activity.ts";
+export type { EnvHook } from "./child-env.ts";
+
+/** What a signal did: the record, and with a wait the pids of its group still alive at the end. */
+export interface SignalOutcome {
+  process: ManagedProcess;
+  /** `null` when the caller did not wait. */
+  survivors: number[] | null;
+}
 
 /** How to build a manager. */
 export interface ProcessManagerOptions {
   spawner: Spawner;
+  /** The machine's answers (is this a directory, the home dir, the cwd). */
+  host: Host;
   limits?: Partial<Limits>;
   /** Default working directory; used when it exists, else `$HOME`, else the server's cwd. */
   workdir?: string;
@@ -42,19 +54,16 @@ export interface StartResult {
  * Tracks every process of one server.
  * @example
  * ```ts
- * const manager = new ProcessManager({ spawner: createSpawner() });
+ * const manager = new ProcessManager({ spawner: createSpawner(), host: posixHost });
  * const { process } = await manager.start({ command: "echo hi" }, { chatId: null, ancestorIds: [] });
  * await manager.waitForExit(process, 1000);
  * ```
  */
 export class ProcessManager {
   readonly limits: Limits;
-  /** Requests blocked in a wait and open output streams, so a test or an operator can see nothing leaks. */
-  readonly activity = { waiters: 0, streams: 0, stdin_writes: 0 };
-  private readonly records = new Map<string, ManagedProcess>();
-  /** Exited ids in exit order, so the oldest exit is reaped first. */
-  private readonly exitOrder = new Set<string>();
+  readonly #activity = new ActivityCounters();
   private readonly tokens = new TokenIndex();
+  private readonly records = new RecordTable((proc) => this.tokens.forget(proc.id));
   private readonly now: () => number;
   private readonly reaper: ReturnType<typeof setInterval>;
   private seq = 0;
@@ -75,22 +84,32 @@ export class ProcessManager {
     (this.reaper as { unref?: () => void }).unref?.();
   }
 
+  /** What is in flight now, so a test or an operator can see nothing leaks. */
+  get activity(): Readonly<Activity> {
+    return this.#activity.snapshot();
+  }
+
+  /** Counts one more of `kind` in flight until the returned release is called ({@link ActivityCounters.hold}). */
+  hold(kind: keyof Activity): () => void {
+    return this.#activity.hold(kind);
+  }
+
   /** True once `close()` was called; starts then fail with `shutting_down`. */
   get closed(): boolean {
     return this.closing !== null;
   }
 
-  /** Starts a process, or attaches to the one its `client_token` already started (API.md 3.1, 4.1). */
-  async start(request: StartRequest, scope: ChatScope): Promise<StartResult> {
+  /** Starts a process, or attaches to the one its `clientToken` already started (docs/api.md §3.1, §4.1). */
+  async start(request: StartOptions, scope: ChatScope): Promise<StartResult> {
     this.assertOpen();
     const params = await this.startParams(request);
-    const token = request.client_token ?? null;
+    const token = request.clientToken ?? null;
     if (token === null) return { process: await this.spawn(params, scope), started: true };
     return this.tokens.claim(scope.chatId, token, params, () => this.spawn(params, scope), (id) => this.records.get(id));
   }
 
-  /** The records a scope sees: running first, then newest start first (API.md 3.2, 4.2). */
-  list(scope: ChatScope, options: { limit?: number; running?: boolean } = {}): ProcessInfo[] {
+  /** The records a scope sees: running first, then newest start first (docs/api.md §3.2, §4.2). */
+  list(scope: ChatScope, options: { limit?: number; running?: boolean } = {}): ManagedProcess[] {
     this.reap();
     const visible: ManagedProcess[] = [];
     for (const proc of this.records.values()) {
@@ -99,7 +118,7 @@ export class ProcessManager {
       visible.push(proc);
     }
     visible.sort((a, b) => Number(b.running) - Number(a.running) || b.startedAtMs - a.startedAtMs || b.seq - a.seq);
-    return visible.slice(0, options.limit ?? 10).map((p) => p.info());
+    return visible.slice(0, options.limit ?? 10);
   }
 
   /** The record `id` as `scope` may see it; else 404, the same for an unknown id and another chat's. */
@@ -112,11 +131,11 @@ export class ProcessManager {
   /** Waits until `proc` exits, `ms` pass or `signal` aborts; `true` when it exited. */
   async waitForExit(proc: ManagedProcess, ms: number, signal?: AbortSignal): Promise<boolean> {
     if (!proc.running) return true;
-    this.activity.waiters++;
+    const release = this.hold("waiters");
     try {
       return await waitFor(proc.exited, Math.min(ms, this.limits.maxWaitMs), signal);
     } finally {
-      this.activity.waiters--;
+      release();
     }
   }
 
@@ -124,44 +143,38 @@ export class ProcessManager {
   async waitForOutput(proc: ManagedProcess, offset: number, ms: number, signal?: AbortSignal): Promise<boolean> {
     const giveUp = new AbortController();
     const arrived = proc.outputPast(offset, giveUp.signal);
-    this.activity.waiters++;
+    const release = this.hold("waiters");
     try {
       // Not capped by maxWaitMs: the route already bounds `wait_ms`, and a stream's heartbeat wait is no request
       // wait (capped at 0 it would spin, writing heartbeats as fast as the client reads).
       return await waitFor(arrived, ms, signal);
     } finally {
       giveUp.abort();
-      this.activity.waiters--;
+      release();
     }
   }
 
-  /** Signals the group of `id` (API.md 3.4, 4.4); with `waitMs`, waits for the group to empty and reports it. */
-  async signal(id: string, scope: ChatScope, name: WireSignal, waitMs?: number | null): Promise<SignalResponse> {
+  /** Signals the group of `id` (docs/api.md §3.4, §4.4); with `waitMs`, waits for the group to empty. */
+  async signal(id: string, scope: ChatScope, signal: SignalName, waitMs?: number | null): Promise<SignalOutcome> {
     const proc = this.get(id, scope);
-    const message = `Signal ${JSON.stringify(name)} sent to process ${JSON.stringify(id)}.`;
     // An exited record whose group still has members is signalable; with no member left it is 409.
-    const delivered = (proc.running || (await this.groupAlive(proc))) && proc.signal(SIGNALS[name]);
+    const delivered = (proc.running || (await this.groupAlive(proc))) && proc.signal(signal);
     if (!delivered) throw new ProcessApiError("not_running", `Process ${JSON.stringify(id)} is not running.`);
-    if (waitMs === undefined || waitMs === null) return { message };
-    const survivors = await groupSurvivors(this.options.spawner, proc.child.pid, proc.exited, waitMs);
-    const info = proc.info();
-    const reply: SignalResponse = { message, exited: !proc.running && survivors.length === 0, survivors };
-    if (info.exit_code !== undefined) reply.exit_code = info.exit_code;
-    if (info.signal !== undefined) reply.signal = info.signal;
-    return reply;
+    if (waitMs === undefined || waitMs === null) return { process: proc, survivors: null };
+    return { process: proc, survivors: await groupSurvivors(this.options.spawner, proc.pid, proc.exited, waitMs) };
   }
 
-  /** Writes to the stdin of `id` and optionally closes it (API.md 4.6). */
+  /** Writes to the stdin of `id` and optionally closes it (docs/api.md §4.6). */
   async writeStdin(id: string, scope: ChatScope, data: Uint8Array, eof: boolean, signal?: AbortSignal): Promise<number> {
     const proc = this.get(id, scope);
     const closed = () => new ProcessApiError("stdin_closed", `Process ${JSON.stringify(id)} has no open stdin.`);
-    if (!proc.stdinWriter || !proc.running) throw closed();
-    this.activity.stdin_writes++;
+    if (!proc.stdinOpen || !proc.running) throw closed();
+    const release = this.hold("stdin_writes");
     let result: Awaited<ReturnType<ManagedProcess["writeStdin"]>>;
     try {
       result = await proc.writeStdin(data, eof, this.limits.maxWaitMs, signal);
     } finally {
-      this.activity.stdin_writes--;
+      release();
     }
     if (result === "closed") throw closed();
     if (result === "stalled") {
@@ -174,11 +187,11 @@ export class ProcessManager {
     return data.byteLength;
   }
 
-  /** Removes an exited record and its output (API.md 4.8). */
+  /** Removes an exited record and its output (docs/api.md §4.8). */
   delete(id: string, scope: ChatScope): void {
     const proc = this.get(id, scope);
     if (proc.running) throw new ProcessApiError("still_running", `Process ${JSON.stringify(id)} is still running.`);
-    this.forget(proc);
+    this.records.forget(proc);
   }
 
   /** How many records are running, and how many exist. */
@@ -221,26 +234,25 @@ export class ProcessManager {
   }
 
   private async groupAlive(proc: ManagedProcess): Promise<boolean> {
-    return (await this.options.spawner.liveGroupMembers(proc.child.pid)).length > 0;
+    return (await this.options.spawner.liveGroupMembers(proc.pid)).length > 0;
   }
 
-  private async startParams(request: StartRequest): Promise<StartParams> {
-    const workdir = await resolveWorkdir(request.workdir ?? null, this.options.workdir ?? null, this.baseEnv());
+  private async startParams(request: StartOptions): Promise<StartParams> {
+    const { host, workdir: configured } = this.options;
+    const workdir = await resolveWorkdir(host, request.workdir ?? null, configured ?? null, this.baseEnv());
     return {
       command: request.command,
       workdir,
       env: request.env ?? {},
       background: request.background ?? false,
-      timeoutMs: request.timeout_ms ?? null,
-      killGraceMs: request.kill_grace_ms ?? this.limits.killGraceMs,
+      timeoutMs: request.timeoutMs ?? null,
+      killGraceMs: request.killGraceMs ?? this.limits.killGraceMs,
       stdin: request.stdin ?? false,
     };
   }
 
   private baseEnv(): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.options.env ?? {})) if (v !== undefined) env[k] = v;
-    return env;
+    return definedEntries(this.options.env ?? {});
   }
 
   private async spawn(params: StartParams, scope: ChatScope): Promise<ManagedProcess> {
@@ -257,10 +269,7 @@ export class ProcessManager {
   }
 
   private async spawnNow(params: StartParams, scope: ChatScope): Promise<ManagedProcess> {
-    let env = this.baseEnv();
-    if (this.options.updateEnv) env = await this.options.updateEnv(env);
-    env = { ...env, ...params.env };
-    if (scope.chatId !== null) env.CODER_CHAT_ID = scope.chatId;
+    const env = await childEnv(this.baseEnv(), this.options.updateEnv, params.env, scope.chatId);
     this.assertOpen();
     const child = await this.options.spawner
       .spawn({ command: params.command, cwd: params.workdir, env, stdin: params.stdin })
@@ -269,7 +278,7 @@ export class ProcessManager {
         throw new ProcessApiError("start_failed", "Failed to start process.", detail);
       });
     const proc = new ManagedProcess(nanoid(), this.seq++, params, scope.chatId, child, this.limits, this.now);
-    this.records.set(proc.id, proc);
+    this.records.add(proc);
     this.running++;
     if (params.timeoutMs !== null) proc.armTimeout(params.timeoutMs, params.killGraceMs);
     void proc.exited.then(() => this.onExit(proc));
@@ -278,26 +287,10 @@ export class ProcessManager {
 
   private onExit(proc: ManagedProcess): void {
     this.running--;
-    if (!this.records.has(proc.id)) return;
-    this.exitOrder.add(proc.id);
-    this.reap();
+    if (this.records.exited(proc)) this.reap();
   }
 
   private reap(): void {
-    const cutoff = this.now() - this.limits.retentionMs;
-    for (const id of this.exitOrder) {
-      const proc = this.records.get(id);
-      const tooMany = this.exitOrder.size > this.limits.maxExitedRecords;
-      if (proc && !tooMany && (proc.exitedAtMs ?? 0) >= cutoff) break;
-      if (proc) this.forget(proc);
-      else this.exitOrder.delete(id);
-    }
-  }
-
-  private forget(proc: ManagedProcess): void {
-    proc.dispose();
-    this.records.delete(proc.id);
-    this.exitOrder.delete(proc.id);
-    this.tokens.forget(proc.id);
+    this.records.reap(this.now() - this.limits.retentionMs, this.limits.maxExitedRecords);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The spawner contract: how edgeproc starts a shell, reads its output, writes its stdin and signals its group.
- * One implementation per runtime lives in `src/runtimes/`; nothing else touches a runtime's subprocess API.
+ * The core owns this port; one implementation per runtime lives in `src/runtimes/`, and nothing else touches a
+ * runtime's subprocess API.
  * @module
  */
 
@@ -69,15 +70,4 @@ export interface Spawner {
  */
 export class SpawnError extends Error {
   override name = "SpawnError";
-}
-
-/**
- * The `sh -c` script that puts stderr on stdout's pipe before running `command`, so one pipe keeps their order.
- * @example
- * ```ts
- * spawn("sh", ["-c", shellScript("echo hi >&2")]);
- * ```
- */
-export function shellScript(command: string): string {
-  return `exec 2>&1\n${command}`;
 }

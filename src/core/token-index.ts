@@ -1,10 +1,11 @@
 /**
- * Idempotent starts (API.md 4.1): a `client_token` names one process within a chat, for as long as its record
+ * Idempotent starts (docs/api.md §4.1): a `client_token` names one process within a chat, for as long as its record
  * lives. Concurrent starts with one token spawn once and attach the rest.
  * @module
  */
 import { ProcessApiError } from "./errors.ts";
-import type { ManagedProcess, StartParams } from "./managed-process.ts";
+import type { ManagedProcess } from "./managed-process.ts";
+import type { StartParams } from "./start-params.ts";
 
 interface Entry {
   params: StartParams;

@@ -1,39 +1,30 @@
 /**
- * Where a process runs (API.md 3.1): the requested directory, else the configured one if it exists, else
+ * Where a process runs (docs/api.md §3.1): the requested directory, else the configured one if it exists, else
  * `$HOME`, else the server's cwd.
  * @module
  */
-import { stat } from "node:fs/promises";
-import { homedir } from "node:os";
 import { resolve } from "node:path";
-import process from "node:process";
 import { ProcessApiError } from "./errors.ts";
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
+import type { Host } from "./host.ts";
 
 /**
  * The directory a start request runs in. A relative `requested` path is taken from the default directory.
  * @throws {ProcessApiError} `invalid_workdir` when `requested` is not an existing directory.
  * @example
  * ```ts
- * const cwd = await resolveWorkdir(body.workdir ?? null, options.workdir ?? null, process.env);
+ * const cwd = await resolveWorkdir(host, body.workdir ?? null, options.workdir ?? null, env);
  * ```
  */
 export async function resolveWorkdir(
+  host: Host,
   requested: string | null,
   configured: string | null,
   env: Record<string, string>,
 ): Promise<string> {
-  const fallback = await defaultWorkdir(configured, env);
+  const fallback = await defaultWorkdir(host, configured, env);
   if (!requested) return fallback;
   const dir = resolve(fallback, requested);
-  if (!(await isDirectory(dir))) {
+  if (!(await host.isDirectory(dir))) {
     throw new ProcessApiError(
       "invalid_workdir",
       `Workdir ${JSON.stringify(requested)} does not exist or is not a directory.`,
@@ -44,9 +35,9 @@ export async function resolveWorkdir(
   return dir;
 }
 
-async function defaultWorkdir(configured: string | null, env: Record<string, string>): Promise<string> {
-  if (configured && (await isDirectory(configured))) return resolve(configured);
-  const home = env.HOME || homedir();
-  if (home && (await isDirectory(home))) return home;
-  return process.cwd();
+async function defaultWorkdir(host: Host, configured: string | null, env: Record<string, string>): Promise<string> {
+  if (configured && (await host.isDirectory(configured))) return resolve(configured);
+  const home = env.HOME || host.homeDir();
+  if (home && (await host.isDirectory(home))) return home;
+  return host.cwd();
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { normaliseBasePath } from "../wire/base-path.ts";
 import { chatScope } from "./chat-headers.ts";
 
 /** One request, as the access log records it. */
@@ -36,7 +37,7 @@ const FIXED = new Set(["start", "run", "list", "healthz", "openapi.json", "mcp"]
  * ```
  */
 export function accessLog(write: (line: AccessLogLine) => void, basePath: string): MiddlewareHandler {
-  const prefix = `${basePath.replace(/\/+$/, "")}/`;
+  const prefix = `${normaliseBasePath(basePath)}/`;
   return async (c, next) => {
     const time = new Date().toISOString();
     const start = performance.now();

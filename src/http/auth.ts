@@ -1,5 +1,5 @@
 /**
- * Bearer-token access (API.md 6): with a token configured, every route but `/healthz` needs it.
+ * Bearer-token access (docs/api.md §6): with a token configured, every route but `/healthz` needs it.
  * @module
  */
 import type { MiddlewareHandler } from "hono";

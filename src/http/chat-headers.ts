@@ -1,14 +1,10 @@
 /**
- * Chat scope headers (API.md section 2), parsed as coder parses them: a bad chat id means "no chat", a bad
+ * Chat scope headers (docs/api.md §2), parsed as coder parses them: a bad chat id means "no chat", a bad
  * ancestor list means "no ancestors", and bad entries in the list are skipped.
  * @module
  */
 
-/** The chat a request speaks for; `chatId` is `null` for the operator's view of every process. */
-export interface ChatScope {
-  chatId: string | null;
-  ancestorIds: string[];
-}
+import { OPERATOR_SCOPE, type ChatScope } from "../core/chat-scope.ts";
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
@@ -46,7 +42,7 @@ export function parseUuid(raw: string): string | null {
  */
 export function chatScope(headers: Headers): ChatScope {
   const chatId = parseUuid(headers.get("coder-chat-id") ?? "");
-  if (chatId === null) return { chatId: null, ancestorIds: [] };
+  if (chatId === null) return { ...OPERATOR_SCOPE, ancestorIds: [] };
   return { chatId, ancestorIds: parseAncestors(headers.get("coder-ancestor-chat-ids")) };
 }
 

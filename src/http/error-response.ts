@@ -1,5 +1,5 @@
 /**
- * The one place where domain errors become HTTP statuses and the contract's error body (API.md section 1).
+ * The one place where domain errors become HTTP statuses and the contract's error body (docs/api.md §1).
  * @module
  */
 import type { ErrorCode } from "../core/errors.ts";
@@ -20,23 +20,39 @@ const STATUS: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> =
   too_many_processes: 429,
   start_failed: 500,
   shutting_down: 503,
+  internal_error: 500,
 };
 
+/** Where an unexpected error goes, once, with its stack (the server entries print it to stderr). */
+export type ErrorLogger = (err: unknown) => void;
+
 /**
- * The response for an error: the contract body with its status; anything unexpected is a 500 `internal_error`.
+ * The response for an error: the contract body with its status. Anything unexpected is logged once and answered
+ * as a bare 500 `internal_error`: its message may hold paths or internals, so it goes to the log, not the client.
  * @example
  * ```ts
- * app.onError((err) => errorResponse(err));
+ * app.onError((err) => errorResponse(err, console.error));
  * ```
  */
-export function errorResponse(err: unknown): Response {
+export function errorResponse(err: unknown, logError: ErrorLogger): Response {
   if (err instanceof ProcessApiError) {
     const body: ErrorBody = { message: err.message, code: err.code };
     if (err.detail !== undefined) body.detail = err.detail;
     if (err.validations !== undefined) body.validations = err.validations;
-    return Response.json(body, { status: STATUS[err.code] });
+    return Response.json(body, { status: errorStatus(err.code) });
   }
-  const detail = err instanceof Error ? err.message : String(err);
-  const body: ErrorBody = { message: "Internal server error.", detail, code: "internal_error" };
+  logError(err);
+  const body: ErrorBody = { message: "Internal server error.", code: "internal_error" };
   return Response.json(body, { status: 500 });
+}
+
+/**
+ * The HTTP status of an error code.
+ * @example
+ * ```ts
+ * errorStatus("not_running"); // 409
+ * ```
+ */
+export function errorStatus(code: ErrorCode): number {
+  return STATUS[code];
 }

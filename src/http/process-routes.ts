@@ -1,11 +1,11 @@
 /**
- * The routes under the base path (API.md sections 3 and 4): validate, call the manager, answer JSON.
+ * The routes under the base path (docs/api.md §3 and §4): validate, call the manager, answer JSON.
  * @module
  */
 import { Hono, type Context } from "hono";
 import type { ManagedProcess } from "../core/managed-process.ts";
 import type { ProcessManager } from "../core/process-manager.ts";
-import type { OutputResponse, StartResponse } from "../wire/response-schemas.ts";
+import type { StartOptions } from "../core/start-params.ts";
 import {
   ListQuerySchema,
   outputQuerySchema,
@@ -14,8 +14,11 @@ import {
   startRequestSchema,
   StdinRequestSchema,
   type OutputQuery,
+  type StartRequest,
 } from "../wire/request-schemas.ts";
+import { SIGNALS } from "../wire/signals.ts";
 import { chatScope } from "./chat-headers.ts";
+import { outputBody, processInfo, signalResponse, startResponse } from "./process-view.ts";
 import { streamOutput } from "./stream-route.ts";
 import { decodeStdin } from "./stdin-data.ts";
 import { jsonBody, parseWith } from "./validate.ts";
@@ -38,13 +41,13 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
 
   app.post("/start", async (c) => {
     const body = await json(c, startSchema);
-    const { process, started } = await manager.start(body, chatScope(c.req.raw.headers));
+    const { process, started } = await manager.start(startOptions(body), chatScope(c.req.raw.headers));
     return c.json(startResponse(process, started, body.client_token));
   });
 
   app.post("/run", async (c) => {
     const { wait_ms, ...body } = await json(c, runSchema);
-    const { process, started } = await manager.start(body, chatScope(c.req.raw.headers));
+    const { process, started } = await manager.start(startOptions(body), chatScope(c.req.raw.headers));
     await manager.waitForExit(process, wait_ms ?? limits.maxWaitMs, c.req.raw.signal);
     return c.json({ ...startResponse(process, started, body.client_token), ...outputBody(process, {}) });
   });
@@ -52,10 +55,11 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
   app.get("/list", (c) => {
     const query = parseWith(ListQuerySchema, c.req.query());
     const running = query.running === undefined ? undefined : query.running === "true";
-    return c.json({ processes: manager.list(chatScope(c.req.raw.headers), { limit: query.limit, running }) });
+    const processes = manager.list(chatScope(c.req.raw.headers), { limit: query.limit, running });
+    return c.json({ processes: processes.map(processInfo) });
   });
 
-  app.get("/:id", (c) => c.json(manager.get(c.req.param("id"), chatScope(c.req.raw.headers)).info()));
+  app.get("/:id", (c) => c.json(processInfo(manager.get(c.req.param("id"), chatScope(c.req.raw.headers)))));
 
   app.get("/:id/output", async (c) => {
     const proc = manager.get(c.req.param("id"), chatScope(c.req.raw.headers));
@@ -71,7 +75,8 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
     // coder checks the chat before the body, so another chat learns nothing from a bad body.
     manager.get(c.req.param("id"), scope);
     const body = await json(c, SignalRequestSchema);
-    return c.json(await manager.signal(c.req.param("id"), scope, body.signal, body.wait_ms));
+    const outcome = await manager.signal(c.req.param("id"), scope, SIGNALS[body.signal], body.wait_ms);
+    return c.json(signalResponse(outcome, body.signal));
   });
 
   app.post("/:id/stdin", async (c) => {
@@ -92,10 +97,18 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
   return app;
 }
 
-function startResponse(proc: ManagedProcess, started: boolean, token: string | null | undefined): StartResponse {
-  const reply: StartResponse = { id: proc.id, started };
-  if (token) Object.assign(reply, { attached: !started, client_token: token });
-  return reply;
+/** The wire's start request in the domain's terms. */
+function startOptions(body: StartRequest): StartOptions {
+  return {
+    command: body.command,
+    workdir: body.workdir,
+    env: body.env,
+    background: body.background,
+    timeoutMs: body.timeout_ms,
+    killGraceMs: body.kill_grace_ms,
+    stdin: body.stdin,
+    clientToken: body.client_token,
+  };
 }
 
 async function waitPerQuery(manager: ProcessManager, proc: ManagedProcess, query: OutputQuery, c: Context) {
@@ -104,27 +117,9 @@ async function waitPerQuery(manager: ProcessManager, proc: ManagedProcess, query
   const signal = c.req.raw.signal;
   if (query.until === "output") {
     // Bytes already readable at the cursor answer at once; else wake on the next byte written.
-    if (query.cursor !== undefined && proc.log.read(query.cursor, 1).next_cursor > query.cursor) return;
-    await manager.waitForOutput(proc, proc.log.totalBytes, waitMs, signal);
+    if (query.cursor !== undefined && proc.read(query.cursor, 1).next_cursor > query.cursor) return;
+    await manager.waitForOutput(proc, proc.totalBytes, waitMs, signal);
   } else {
     await manager.waitForExit(proc, waitMs, signal);
   }
-}
-
-/** The output response: state first, then output, so `running: false` always comes with the final bytes. */
-function outputBody(proc: ManagedProcess, query: Pick<OutputQuery, "cursor" | "limit">): OutputResponse {
-  const info = proc.info();
-  const text =
-    query.cursor === undefined ? proc.log.snapshot() : proc.log.read(query.cursor, query.limit ?? 65_536);
-  const reply: OutputResponse = { ...text, running: info.running } as OutputResponse;
-  if (info.exit_code !== undefined) reply.exit_code = info.exit_code;
-  if (info.signal !== undefined) reply.signal = info.signal;
-  reply.timed_out = info.timed_out;
-  reply.pid = info.pid;
-  reply.started_at_ms = info.started_at_ms;
-  if (info.exited_at_ms !== undefined) reply.exited_at_ms = info.exited_at_ms;
-  reply.total_bytes = info.total_bytes;
-  if (info.last_output_at_ms !== undefined) reply.last_output_at_ms = info.last_output_at_ms;
-  reply.stdin_open = info.stdin_open;
-  return reply;
 }

@@ -1,5 +1,5 @@
 /**
- * Reads a request body up to a size limit (API.md 5): 413 before the body is buffered whole, and the rest of an
+ * Reads a request body up to a size limit (docs/api.md §5): 413 before the body is buffered whole, and the rest of an
  * oversized body is read and dropped (up to a cap) so the client gets to read the 413 instead of a reset.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The `data` of a stdin write (API.md 4.6), decoded to bytes and checked against the size limit.
+ * The `data` of a stdin write (docs/api.md §4.6), decoded to bytes and checked against the size limit.
  * @module
  */
 import { ProcessApiError } from "../core/errors.ts";

@@ -1,26 +1,21 @@
 /**
- * `GET /{id}/stream` (API.md 4.7): the output as server-sent events from a cursor, with `gap` and `exit` events
+ * `GET /{id}/stream` (docs/api.md §4.7): the output as server-sent events from a cursor, with `gap` and `exit` events
  * and heartbeats; a client that goes away frees everything the stream held.
  * @module
  */
 import type { Context } from "hono";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
-import * as v from "valibot";
+import { ProcessApiError } from "../core/errors.ts";
 import type { ManagedProcess } from "../core/managed-process.ts";
 import type { ProcessManager } from "../core/process-manager.ts";
-import { ProcessApiError } from "../core/errors.ts";
+import { NON_NEGATIVE_INTEGER } from "../wire/integers.ts";
+import { StreamQuerySchema } from "../wire/request-schemas.ts";
 import { chatScope } from "./chat-headers.ts";
+import { exitEvent } from "./process-view.ts";
 import { parseWith } from "./validate.ts";
 
-/** The query of `GET /{id}/stream`. */
-export const StreamQuerySchema = v.object({
-  cursor: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,16}$/, "cursor must be a non-negative integer."), v.transform(Number)),
-  ),
-});
-
-/** Heartbeat period: under Bun's and proxies' idle timeouts, and what API.md 4.7 promises (≤ 15 s). */
-const HEARTBEAT_MS = 10_000;
+/** Heartbeat period: under Bun's and proxies' idle timeouts, and what docs/api.md §4.7 promises (≤ 15 s). */
+export const HEARTBEAT_MS = 10_000;
 /** Bytes per `output` event. */
 const EVENT_BYTES = 65_536;
 
@@ -40,18 +35,18 @@ export function streamOutput(c: Context, manager: ProcessManager, heartbeatMs = 
   return streamSSE(c, async (stream) => {
     const gone = new AbortController();
     stream.onAbort(() => gone.abort());
-    manager.activity.streams++;
+    const release = manager.hold("streams");
     try {
       await pump(stream, manager, proc, cursor, gone.signal, heartbeatMs);
     } finally {
-      manager.activity.streams--;
+      release();
     }
   });
 }
 
 function lastEventId(raw: string | undefined): number {
   if (raw === undefined || raw === "") return 0;
-  if (!/^\d{1,16}$/.test(raw)) {
+  if (!NON_NEGATIVE_INTEGER.test(raw)) {
     throw new ProcessApiError("invalid_request", "Last-Event-ID must be a non-negative integer.", undefined, [
       { field: "Last-Event-ID", detail: "not a non-negative integer" },
     ]);
@@ -70,7 +65,7 @@ async function pump(
   let cursor = start;
   while (!gone.aborted) {
     const exited = !proc.running;
-    const read = proc.log.read(cursor, EVENT_BYTES);
+    const read = proc.read(cursor, EVENT_BYTES);
     if (read.gap_bytes > 0) {
       await stream.writeSSE({ event: "gap", data: JSON.stringify({ gap_bytes: read.gap_bytes }) });
     }
@@ -83,13 +78,10 @@ async function pump(
     cursor = read.next_cursor;
     if (exited) {
       // The state was read before the bytes, so every byte is out when this says exited.
-      const info = proc.info();
-      const exit: Record<string, unknown> = { exit_code: info.exit_code, timed_out: info.timed_out };
-      if (info.signal) exit.signal = info.signal;
-      await stream.writeSSE({ event: "exit", data: JSON.stringify(exit) });
+      await stream.writeSSE({ event: "exit", data: JSON.stringify(exitEvent(proc)) });
       return;
     }
-    const woke = await manager.waitForOutput(proc, proc.log.totalBytes, heartbeatMs, gone);
+    const woke = await manager.waitForOutput(proc, proc.totalBytes, heartbeatMs, gone);
     if (!woke && !gone.aborted) await stream.write(": heartbeat\n\n");
   }
 }

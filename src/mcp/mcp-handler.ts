@@ -84,7 +84,7 @@ function caller(request: Request): Pick<ClientOptions, "token" | "chatId" | "anc
     const list: unknown = JSON.parse(request.headers.get("coder-ancestor-chat-ids") ?? "null");
     if (Array.isArray(list)) ancestorChatIds = list.filter((id): id is string => typeof id === "string");
   } catch {
-    // A malformed list means "no ancestors" to the API too (API.md 2).
+    // A malformed list means "no ancestors" to the API too (docs/api.md §2).
   }
   return { token: auth?.[1], chatId, ancestorChatIds };
 }

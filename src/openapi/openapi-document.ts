@@ -1,15 +1,18 @@
 /**
- * `openApiDocument`: the OpenAPI 3.1 document of every route (API.md 3, 4 and 4.10), converted from the same
+ * `openApiDocument`: the OpenAPI 3.1 document of every route (docs/api.md §3, §4 and §4.10), converted from the same
  * valibot schemas that validate requests and type responses, so the document cannot drift from the code.
  * @module
  */
 import { toJsonSchema, toJsonSchemaDefs, type ConversionConfig, type JsonSchema } from "@valibot/to-json-schema";
 import * as v from "valibot";
 import pkg from "../../package.json" with { type: "json" };
-import { ProcessApiError, type ErrorCode } from "../core/errors.ts";
-import { errorResponse } from "../http/error-response.ts";
+import type { ErrorCode } from "../core/errors.ts";
+import { errorStatus } from "../http/error-response.ts";
+import { normaliseBasePath } from "../wire/base-path.ts";
 import { resolveLimits, type Limits } from "../core/limits.ts";
-import { SIGNALS, SignalRequestSchema } from "../wire/request-schemas.ts";
+import { SignalRequestSchema } from "../wire/request-schemas.ts";
+import { NON_NEGATIVE_INTEGER } from "../wire/integers.ts";
+import { SIGNALS } from "../wire/signals.ts";
 import { ERROR_EXAMPLES, EXAMPLES } from "./openapi-examples.ts";
 import { routeOperations, type OperationContent, type RouteOperation } from "./route-operations.ts";
 import { wireSchemas } from "./wire-schemas.ts";
@@ -18,7 +21,7 @@ import { wireSchemas } from "./wire-schemas.ts";
 export interface OpenApiOptions {
   /** The base path of the process routes (default `/api/v0/processes`). */
   basePath?: string;
-  /** The limits the request schemas carry (default: API.md 5). */
+  /** The limits the request schemas carry (default: docs/api.md §5). */
   limits?: Partial<Limits>;
   /** A token is configured: every operation but `/healthz` needs it and may answer 401. */
   auth?: boolean;
@@ -48,8 +51,7 @@ const DIALECT = "https://json-schema.org/draft/2020-12/schema";
  */
 export function openApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
   const limits = resolveLimits(options.limits);
-  const trimmed = (options.basePath ?? "/api/v0/processes").replace(/\/+$/, "");
-  const base = trimmed === "" || trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
+  const base = normaliseBasePath(options.basePath);
   const config = conversionConfig();
   const paths: OpenApiDocument["paths"] = {};
   for (const op of routeOperations(limits)) {
@@ -102,7 +104,7 @@ const PARAMETERS: Json = {
     name: "Last-Event-ID",
     in: "header",
     description: "The cursor to resume from (the `id` of the last `output` event seen), when `cursor` is absent.",
-    schema: { type: "string", pattern: "^\\d{1,16}$" },
+    schema: { type: "string", pattern: NON_NEGATIVE_INTEGER.source },
     example: "38",
   },
 };
@@ -149,7 +151,7 @@ function media(content: OperationContent): Json {
 function byStatus(codes: ErrorCode[]): [number, ErrorCode[]][] {
   const groups = new Map<number, ErrorCode[]>();
   for (const code of codes) {
-    const { status } = errorResponse(new ProcessApiError(code, code));
+    const status = errorStatus(code);
     groups.set(status, [...(groups.get(status) ?? []), code]);
   }
   return [...groups].sort(([a], [b]) => a - b);

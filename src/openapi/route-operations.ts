@@ -1,11 +1,11 @@
 /**
- * What the OpenAPI document says about each route (API.md 3, 4 and 4.10): its schemas by reference, its
+ * What the OpenAPI document says about each route (docs/api.md §3, §4 and §4.10): its schemas by reference, its
  * examples, and the error codes it can answer. The shapes come from the valibot schemas; only prose lives here.
  * @module
  */
 import type * as v from "valibot";
 import type { ErrorCode } from "../core/errors.ts";
-import { StreamQuerySchema } from "../http/stream-route.ts";
+import { StreamQuerySchema } from "../wire/request-schemas.ts";
 import type { Limits } from "../core/limits.ts";
 import type { ErrorBody } from "../wire/response-schemas.ts";
 import { ListQuerySchema, outputQuerySchema } from "../wire/request-schemas.ts";
@@ -29,7 +29,7 @@ export interface RouteOperation {
   operationId: string;
   summary: string;
   description: string;
-  /** Reads `Coder-Chat-Id` and `Coder-Ancestor-Chat-Ids` (API.md 2). */
+  /** Reads `Coder-Chat-Id` and `Coder-Ancestor-Chat-Ids` (docs/api.md §2). */
   chatScoped?: boolean;
   /** Answers without the bearer token. */
   public?: boolean;
@@ -75,7 +75,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       operationId: "startProcess",
       summary: "Start a process",
       description:
-        "Runs `sh -c <command>` in a new process group and answers as soon as it is spawned (API.md 3.1, 4.1). " +
+        "Runs `sh -c <command>` in a new process group and answers as soon as it is spawned (docs/api.md §3.1, §4.1). " +
         "With `client_token`, a repeat with the same parameters attaches to the same process.",
       chatScoped: true,
       body: { schema: "StartRequest", example: EXAMPLES.startRequest },
@@ -92,7 +92,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       operationId: "runProcess",
       summary: "Start a process and wait for it",
       description:
-        "Starts as `/start` does, waits up to `wait_ms` for the exit, and answers the output snapshot (API.md 4.9). " +
+        "Starts as `/start` does, waits up to `wait_ms` for the exit, and answers the output snapshot (docs/api.md §4.9). " +
         "A process still running at the end keeps running; read it later by its `id`.",
       chatScoped: true,
       body: { schema: "RunRequest", example: EXAMPLES.runRequest },
@@ -108,7 +108,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       path: "/list",
       operationId: "listProcesses",
       summary: "List processes",
-      description: "Running first, then newest start first (API.md 3.2, 4.2). A chat sees only its own processes.",
+      description: "Running first, then newest start first (docs/api.md §3.2, §4.2). A chat sees only its own processes.",
       chatScoped: true,
       query: {
         schema: ListQuerySchema,
@@ -127,7 +127,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       path: "/{id}",
       operationId: "getProcess",
       summary: "One process",
-      description: "The `ProcessInfo` of one process (API.md 4.3).",
+      description: "The `ProcessInfo` of one process (docs/api.md §4.3).",
       chatScoped: true,
       ok: { description: "The process.", schema: "ProcessInfo", example: EXAMPLES.processInfo },
       errors: ["not_found"],
@@ -138,7 +138,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       operationId: "getProcessOutput",
       summary: "Output of a process",
       description:
-        "A head+tail snapshot of the output (API.md 3.3), or with `cursor` an incremental read (API.md 4.5). " +
+        "A head+tail snapshot of the output (docs/api.md §3.3), or with `cursor` an incremental read (docs/api.md §4.5). " +
         "`wait=true` or `wait_ms` block until the process exits (or, with `until=output`, writes).",
       chatScoped: true,
       query: {
@@ -166,7 +166,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       operationId: "streamProcessOutput",
       summary: "Stream the output (server-sent events)",
       description:
-        "Events (API.md 4.7): `output` (`id` = next cursor; data `{data, cursor, next_cursor}`), `gap` (data " +
+        "Events (docs/api.md §4.7): `output` (`id` = next cursor; data `{data, cursor, next_cursor}`), `gap` (data " +
         "`{gap_bytes}`) and a final `exit` (data `{exit_code, signal?, timed_out}`); a comment line at least every " +
         "15 s while idle. Resume with `cursor` or `Last-Event-ID`.",
       chatScoped: true,
@@ -191,7 +191,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       operationId: "signalProcess",
       summary: "Signal a process group",
       description:
-        "Sends the signal to the whole process group (API.md 3.4, 4.4). With `wait_ms`, waits until no member is " +
+        "Sends the signal to the whole process group (docs/api.md §3.4, §4.4). With `wait_ms`, waits until no member is " +
         "left and reports `exited`, `exit_code`, `signal` and `survivors`.",
       chatScoped: true,
       body: { schema: "SignalRequest", example: EXAMPLES.signalRequest },
@@ -204,7 +204,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       path: "/{id}/stdin",
       operationId: "writeProcessStdin",
       summary: "Write to stdin",
-      description: "Writes to a process started with `stdin: true`; `eof` closes it (API.md 4.6).",
+      description: "Writes to a process started with `stdin: true`; `eof` closes it (docs/api.md §4.6).",
       chatScoped: true,
       body: { schema: "StdinRequest", example: EXAMPLES.stdinRequest },
       ok: { description: "Bytes written.", schema: "StdinResponse", example: EXAMPLES.stdinResponse },
@@ -219,7 +219,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       path: "/{id}",
       operationId: "deleteProcess",
       summary: "Remove an exited process",
-      description: "Forgets an exited process and its output (API.md 4.8).",
+      description: "Forgets an exited process and its output (docs/api.md §4.8).",
       chatScoped: true,
       ok: { description: "Removed.", schema: "DeleteResponse", example: EXAMPLES.deleteResponse },
       errors: ["not_found", "still_running"],
@@ -231,7 +231,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       public: true,
       operationId: "health",
       summary: "Health",
-      description: "Liveness and counts; never needs the token (API.md 4.10).",
+      description: "Liveness and counts; never needs the token (docs/api.md §4.10).",
       ok: { description: "The server is up.", schema: "HealthResponse", example: EXAMPLES.health },
       errors: [],
     },
@@ -253,7 +253,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       summary: "Model Context Protocol endpoint",
       description:
         "MCP over Streamable HTTP with the tools `execute`, `process_output`, `process_list` and " +
-        "`process_signal` (API.md 4.10). Send JSON-RPC messages with `Accept: application/json, text/event-stream`; " +
+        "`process_signal` (docs/api.md §4.10). Send JSON-RPC messages with `Accept: application/json, text/event-stream`; " +
         "see the MCP specification for the protocol.",
       body: { schema: { type: "object", description: "A JSON-RPC 2.0 message." }, example: EXAMPLES.mcpRequest },
       ok: {

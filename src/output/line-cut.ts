@@ -1,5 +1,5 @@
 /**
- * Cutting of over-long lines in output snapshots (API.md 3.3): one minified bundle or progress bar must
+ * Cutting of over-long lines in output snapshots (docs/api.md §3.3): one minified bundle or progress bar must
  * not eat an agent's whole context.
  * @module
  */

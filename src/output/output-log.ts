@@ -1,9 +1,10 @@
 /**
- * The output store of one process: bytes in, head/tail snapshots (API.md 3.3) and cursor reads (API.md 4.5)
+ * The output store of one process: bytes in, head/tail snapshots (docs/api.md §3.3) and cursor reads (docs/api.md §4.5)
  * out, in memory bounded by the head plus the rolling window however much the process writes.
  * @module
  */
 
+import { omissionMarker } from "./omission-marker.ts";
 import { LINE_CUT_SUFFIX_BYTES, cutLongLines } from "./line-cut.ts";
 import { RetainedBytes } from "./retained-bytes.ts";
 import {
@@ -36,13 +37,13 @@ export interface Truncation {
   strategy: "head_tail";
 }
 
-/** The `output` and `truncated` fields of `GET /{id}/output` (API.md 3.3). */
+/** The `output` and `truncated` fields of `GET /{id}/output` (docs/api.md §3.3). */
 export interface OutputSnapshot {
   output: string;
   truncated?: Truncation;
 }
 
-/** The output fields of an incremental `GET /{id}/output?cursor=N` (API.md 4.5). */
+/** The output fields of an incremental `GET /{id}/output?cursor=N` (docs/api.md §4.5). */
 export interface CursorRead {
   output: string;
   /** Offset actually served from. */
@@ -126,7 +127,7 @@ export class OutputLog {
   }
 
   /**
-   * Head and tail of the output per API.md 3.3, with long lines cut. Costs O(headBytes + tailBytes).
+   * Head and tail of the output per docs/api.md §3.3, with long lines cut. Costs O(headBytes + tailBytes).
    * @example
    * ```ts
    * const log = new OutputLog({ headBytes: 4, tailBytes: 4 });
@@ -145,12 +146,12 @@ export class OutputLog {
     const headEnd = headLimit - incompleteSuffixLength(bytes.byteAt, 0, headLimit);
     const tailStart = boundaryAtOrAfter(bytes.byteAt, tailFrom, bytes.contiguousFrom(tailFrom), end);
     const omitted = tailStart - headEnd;
-    const output = `${this.#text(0, headEnd)}\n\n... [omitted ${omitted} bytes] ...\n\n${this.#text(tailStart, end)}`;
+    const output = this.#text(0, headEnd) + omissionMarker(omitted) + this.#text(tailStart, end);
     return withTruncation(output, end, omitted);
   }
 
   /**
-   * Up to `limit` bytes from absolute offset `cursor` per API.md 4.5, uncut, never splitting a character.
+   * Up to `limit` bytes from absolute offset `cursor` per docs/api.md §4.5, uncut, never splitting a character.
    * `cursor` is clamped to `[0, totalBytes]`; one landing inside a character starts at the next one (those
    * bytes are neither served nor counted as gap). A character longer than `limit` is served whole and a
    * `limit` below 1 counts as 1, so a read with data available always advances.

@@ -3,6 +3,8 @@
  * @module
  */
 
+import { omissionMarker as marker } from "../output/omission-marker.ts";
+import { isContinuation as continuationByte } from "../output/utf8.ts";
 import type { OutputResponse } from "../wire/response-schemas.ts";
 
 type Truncation = NonNullable<OutputResponse["truncated"]>;
@@ -13,7 +15,7 @@ export const MAX_OUTPUT_TO_MODEL = 32 << 10;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
+const isContinuation = (byte: number | undefined) => byte !== undefined && continuationByte(byte);
 
 /**
  * `text` if its UTF-8 form fits in `maxBytes`; else its head and its tail around an omission marker, all within
@@ -93,9 +95,4 @@ function backToStart(bytes: Uint8Array, end: number): number {
   let i = end;
   while (i > 0 && isContinuation(bytes[i])) i--;
   return i;
-}
-
-/** The server's own omission marker (API.md 3.3), so a model sees one form. */
-function marker(omitted: number): string {
-  return `\n\n... [omitted ${omitted} bytes] ...\n\n`;
 }

@@ -5,7 +5,7 @@
  */
 import { toJsonSchema } from "@valibot/to-json-schema";
 import * as v from "valibot";
-import { SIGNALS, type WireSignal } from "../wire/request-schemas.ts";
+import { SIGNALS, type WireSignal } from "../wire/signals.ts";
 
 const signalNames = Object.keys(SIGNALS) as WireSignal[];
 

@@ -1,16 +1,12 @@
 /**
- * The valibot schemas of the wire contract (API.md). They are the single source of the wire types: the HTTP
+ * The valibot schemas of the wire contract (docs/api.md). They are the single source of the wire types: the HTTP
  * layer validates with them, and the types below are inferred from them.
  * @module
  */
 import * as v from "valibot";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.ts";
-
-/** The signal names a client may send, and the POSIX signal each one means. */
-export const SIGNALS = { kill: "SIGKILL", terminate: "SIGTERM", interrupt: "SIGINT", hangup: "SIGHUP" } as const;
-
-/** A signal name of the contract (`"kill"`, `"terminate"`, `"interrupt"`, `"hangup"`). */
-export type WireSignal = keyof typeof SIGNALS;
+import { queryInteger as queryInt } from "./integers.ts";
+import { SIGNALS, type WireSignal } from "./signals.ts";
 
 const optionalInt = (min: number, max: number, what: string) =>
   v.nullish(
@@ -23,7 +19,7 @@ const optionalInt = (min: number, max: number, what: string) =>
   );
 
 /**
- * The body of `POST /start` (API.md 3.1 and 4.1), with the given limits on `command` and `env`.
+ * The body of `POST /start` (docs/api.md §3.1 and §4.1), with the given limits on `command` and `env`.
  * @example
  * ```ts
  * const result = v.safeParse(startRequestSchema(limits), body);
@@ -63,7 +59,7 @@ export const StartRequestSchema = startRequestSchema(DEFAULT_LIMITS);
 export type StartRequest = v.InferOutput<typeof StartRequestSchema>;
 
 /**
- * The body of `POST /run` (API.md 4.9): a start request plus `wait_ms`.
+ * The body of `POST /run` (docs/api.md §4.9): a start request plus `wait_ms`.
  * @example
  * ```ts
  * const result = v.safeParse(runRequestSchema(limits), body);
@@ -83,7 +79,7 @@ export type RunRequest = v.InferOutput<typeof RunRequestSchema>;
 
 const signalNames = Object.keys(SIGNALS) as WireSignal[];
 
-/** The body of `POST /{id}/signal` (API.md 3.4 and 4.4). */
+/** The body of `POST /{id}/signal` (docs/api.md §3.4 and §4.4). */
 export const SignalRequestSchema = v.object({
   signal: v.pipe(
     v.nullish(v.string("Signal must be a string."), ""),
@@ -100,7 +96,7 @@ export const SignalRequestSchema = v.object({
 /** A validated signal request. */
 export type SignalRequest = v.InferOutput<typeof SignalRequestSchema>;
 
-/** The body of `POST /{id}/stdin` (API.md 4.6). */
+/** The body of `POST /{id}/stdin` (docs/api.md §4.6). */
 export const StdinRequestSchema = v.object({
   data: v.nullish(v.string("data must be a string."), ""),
   encoding: v.nullish(v.picklist(["utf8", "base64"], 'encoding must be "utf8" or "base64".'), "utf8"),
@@ -109,18 +105,7 @@ export const StdinRequestSchema = v.object({
 /** A validated stdin request. */
 export type StdinRequest = v.InferOutput<typeof StdinRequestSchema>;
 
-const queryInt = (min: number, max: number, what: string) =>
-  v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,16}$/, `${what} must be a non-negative integer.`),
-      v.transform(Number),
-      v.minValue(min, `${what} must be at least ${min}.`),
-      v.maxValue(max, `${what} must be at most ${max}.`),
-    ),
-  );
-
-/** The query of `GET /list` (API.md 3.2 and 4.2). */
+/** The query of `GET /list` (docs/api.md §3.2 and §4.2). */
 export const ListQuerySchema = v.object({
   limit: queryInt(1, 1000, "limit"),
   running: v.optional(v.picklist(["true", "false"], 'running must be "true" or "false".')),
@@ -129,7 +114,7 @@ export const ListQuerySchema = v.object({
 export type ListQuery = v.InferOutput<typeof ListQuerySchema>;
 
 /**
- * The query of `GET /{id}/output` (API.md 3.3 and 4.5), with the given longest wait.
+ * The query of `GET /{id}/output` (docs/api.md §3.3 and §4.5), with the given longest wait.
  * @example
  * ```ts
  * const query = v.safeParse(outputQuerySchema(limits), c.req.query());
@@ -150,3 +135,8 @@ export function outputQuerySchema(limits: Pick<Limits, "maxWaitMs" | "windowByte
 export const OutputQuerySchema = outputQuerySchema(DEFAULT_LIMITS);
 /** A validated output query. */
 export type OutputQuery = v.InferOutput<typeof OutputQuerySchema>;
+
+/** The query of `GET /{id}/stream` (docs/api.md §4.7). */
+export const StreamQuerySchema = v.object({ cursor: queryInt(0, Number.MAX_SAFE_INTEGER, "cursor") });
+/** A validated stream query. */
+export type StreamQuery = v.InferOutput<typeof StreamQuerySchema>;

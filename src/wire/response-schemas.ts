@@ -1,11 +1,11 @@
 /**
- * The valibot schemas of the responses (API.md 1, 3 and 4). The server's response types are inferred from them,
+ * The valibot schemas of the responses (docs/api.md §1, §3 and §4). The server's response types are inferred from them,
  * so the documentation, the client and the server share one definition.
  * @module
  */
 import * as v from "valibot";
 
-/** The error body of every non-2xx response (API.md 1). */
+/** The error body of every non-2xx response (docs/api.md §1). */
 export const ErrorBodySchema = v.object({
   message: v.string(),
   detail: v.optional(v.string()),
@@ -15,7 +15,7 @@ export const ErrorBodySchema = v.object({
 /** The error body of every non-2xx response. */
 export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
 
-/** One process as `list` and `GET /{id}` report it (API.md 3.2 and 4.3). */
+/** One process as `list` and `GET /{id}` report it (docs/api.md §3.2 and §4.3). */
 export const ProcessInfoSchema = v.object({
   id: v.string(),
   command: v.string(),
@@ -52,7 +52,7 @@ export const ListResponseSchema = v.object({ processes: v.array(ProcessInfoSchem
 /** The answer of `GET /list`. */
 export type ListResponse = v.InferOutput<typeof ListResponseSchema>;
 
-/** How a head+tail snapshot was cut (API.md 3.3). */
+/** How a head+tail snapshot was cut (docs/api.md §3.3). */
 export const TruncationSchema = v.object({
   original_bytes: v.number(),
   retained_bytes: v.number(),
@@ -60,7 +60,7 @@ export const TruncationSchema = v.object({
   strategy: v.literal("head_tail"),
 });
 
-/** The answer of `GET /{id}/output`: a snapshot, or with `cursor` an incremental read (API.md 3.3, 4.3, 4.5). */
+/** The answer of `GET /{id}/output`: a snapshot, or with `cursor` an incremental read (docs/api.md §3.3, §4.3, §4.5). */
 export const OutputResponseSchema = v.object({
   output: v.string(),
   truncated: v.optional(TruncationSchema),
@@ -84,7 +84,7 @@ export const OutputResponseSchema = v.object({
 /** The answer of `GET /{id}/output`. */
 export type OutputResponse = v.InferOutput<typeof OutputResponseSchema>;
 
-/** The answer of `POST /{id}/signal` (API.md 3.4 and 4.4). */
+/** The answer of `POST /{id}/signal` (docs/api.md §3.4 and §4.4). */
 export const SignalResponseSchema = v.object({
   message: v.string(),
   exited: v.optional(v.boolean()),
@@ -95,7 +95,7 @@ export const SignalResponseSchema = v.object({
 /** The answer of `POST /{id}/signal`. */
 export type SignalResponse = v.InferOutput<typeof SignalResponseSchema>;
 
-/** The answer of `GET /healthz` (API.md 4.10). */
+/** The answer of `GET /healthz` (docs/api.md §4.10). */
 export const HealthResponseSchema = v.object({
   status: v.literal("ok"),
   runtime: v.picklist(["bun", "deno", "node"]),
@@ -108,7 +108,7 @@ export const HealthResponseSchema = v.object({
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;
 
 /**
- * The answer of `POST /run` (API.md 4.9): the start answer and the output snapshot in one object, as the route
+ * The answer of `POST /run` (docs/api.md §4.9): the start answer and the output snapshot in one object, as the route
  * spreads them.
  * @example
  * ```ts
@@ -120,7 +120,7 @@ export const RunResponseSchema = v.object({ ...StartResponseSchema.entries, ...O
 export type RunResponse = v.InferOutput<typeof RunResponseSchema>;
 
 /**
- * The answer of `DELETE /{id}` (API.md 4.8).
+ * The answer of `DELETE /{id}` (docs/api.md §4.8).
  * @example
  * ```ts
  * v.parse(DeleteResponseSchema, { message: 'Process "abc" deleted.' });
@@ -129,7 +129,7 @@ export type RunResponse = v.InferOutput<typeof RunResponseSchema>;
 export const DeleteResponseSchema = v.object({ message: v.string() });
 
 /**
- * The answer of `POST /{id}/stdin` (API.md 4.6): how many bytes were written.
+ * The answer of `POST /{id}/stdin` (docs/api.md §4.6): how many bytes were written.
  * @example
  * ```ts
  * v.parse(StdinResponseSchema, { written: 4 });

@@ -15,7 +15,7 @@ import { CHAT_A } from "./http.ts";
 
 const ORIGIN = "http://edgeproc.fuzz";
 
-/** The status of each contract code (API.md 1), restated here so the test checks the contract, not the map. */
+/** The status of each contract code (docs/api.md §1), restated here so the test checks the contract, not the map. */
 const CONTRACT: Record<string, number> = {
   invalid_json: 400,
   invalid_request: 400,
@@ -63,7 +63,7 @@ class Harness {
     const m = this.api.manager;
     const starts = [
       () => m.start(plain, none),
-      () => m.start({ ...plain, client_token: "t1" }, none),
+      () => m.start({ ...plain, clientToken: "t1" }, none),
       () => m.start({ ...plain, stdin: true }, chatA),
     ];
     for (const start of starts) await start().catch(() => undefined);
@@ -206,7 +206,7 @@ async function checkResponse(harness: Harness, request: Request, response: Respo
 
 const statusesOf: Record<number, true> = Object.fromEntries(Object.values(CONTRACT).map((s) => [s, true]));
 
-/** Why `body` is not the contract's error body (API.md 1), or `null` when it is. */
+/** Why `body` is not the contract's error body (docs/api.md §1), or `null` when it is. */
 export function errorShapeProblem(body: unknown): string | null {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return "the error body is not an object";
   const b = body as Record<string, unknown>;

@@ -13,6 +13,7 @@ import process from "node:process";
 import { createProcessApi } from "../../../src/create-process-api.ts";
 import { ProcessManager } from "../../../src/core/process-manager.ts";
 import { createSpawner, detectRuntime } from "../../../src/runtimes/create-spawner.ts";
+import { posixHost } from "../../../src/runtimes/posix/host.ts";
 
 const cpuNs = () =>
   readdirSync("/proc/self/task").reduce(
@@ -28,7 +29,11 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
 interface DenoLike {
   Command: new (cmd: string, options: object) => { spawn(): { stdout: ReadableStream<Uint8Array>; status: Promise<unknown> } };
 }
-const bun = (globalThis as { Bun?: typeof Bun }).Bun;
+/** The part of `Bun` used here; no Bun types are loaded outside src/runtimes/bun. */
+interface BunLike {
+  spawn(argv: string[], options: object): { stdout: ReadableStream<Uint8Array>; exited: Promise<number> };
+}
+const bun = (globalThis as { Bun?: BunLike }).Bun;
 const deno = (globalThis as unknown as { Deno?: DenoLike }).Deno;
 
 function rawSpawn(): Promise<unknown> {
@@ -49,7 +54,7 @@ function rawSpawn(): Promise<unknown> {
 
 const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 const spawner = createSpawner();
-const manager = new ProcessManager({ spawner, env: process.env });
+const manager = new ProcessManager({ spawner, host: posixHost, env: process.env });
 const api = createProcessApi({});
 const scope = { chatId: null, ancestorIds: [] };
 const run = () =>

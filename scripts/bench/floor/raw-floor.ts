@@ -24,7 +24,11 @@ interface DenoLike {
   Command: new (cmd: string, options: Record<string, unknown>) => { spawn(): DenoChild };
 }
 
-const bun = (globalThis as { Bun?: typeof Bun }).Bun;
+/** The part of `Bun` used here; no Bun types are loaded outside src/runtimes/bun. */
+interface BunLike {
+  spawn(argv: string[], options: object): { stdout: ReadableStream<Uint8Array>; exited: Promise<number> };
+}
+const bun = (globalThis as { Bun?: BunLike }).Bun;
 const deno = (globalThis as unknown as { Deno?: DenoLike }).Deno;
 
 /**

@@ -4,11 +4,12 @@
  */
 
 import { constants } from "node:os";
-import { type ExitStatus, shellScript, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
+import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
+import { bunGlobal, type BunApi, type BunSubprocess } from "./bun-api.ts";
 import { liveGroupMembers, signalGroup } from "../posix/process-group.ts";
-import { SHELL, spawnFailure } from "../posix/spawn-failure.ts";
+import { SHELL, shellScript } from "../posix/shell.ts";
+import { spawnFailure } from "../posix/spawn-failure.ts";
 
-type BunLike = typeof Bun;
 
 /**
  * A {@link Spawner} on `Bun.spawn`.
@@ -20,15 +21,14 @@ type BunLike = typeof Bun;
  * ```
  */
 export function createBunSpawner(): Spawner {
-  const bun = (globalThis as { Bun?: BunLike }).Bun;
-  if (!bun) throw new Error("createBunSpawner() needs the Bun runtime");
+  const bun = bunGlobal("createBunSpawner()");
   return { name: "bun", spawn: (request) => spawnBun(bun, request), liveGroupMembers };
 }
 
-async function spawnBun(bun: BunLike, request: SpawnRequest): Promise<SpawnedProcess> {
+async function spawnBun(bun: BunApi, request: SpawnRequest): Promise<SpawnedProcess> {
   // FileSink swallows EPIPE once the child is gone; a stream as stdin gets backpressure and a rejected write.
   const input = request.stdin ? new TransformStream<Uint8Array, Uint8Array>() : null;
-  let proc;
+  let proc: BunSubprocess;
   try {
     proc = bun.spawn([SHELL, "-c", shellScript(request.command)], {
       cwd: request.cwd,

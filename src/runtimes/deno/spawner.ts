@@ -4,9 +4,10 @@
  */
 
 import { existsSync } from "node:fs";
-import { type ExitStatus, shellScript, type SpawnedProcess, type Spawner, type SpawnRequest, SpawnError } from "../../core/spawner.ts";
+import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest, SpawnError } from "../../core/spawner.ts";
 import { liveGroupMembers, signalGroup } from "../posix/process-group.ts";
-import { SHELL, spawnFailure } from "../posix/spawn-failure.ts";
+import { SHELL, shellScript } from "../posix/shell.ts";
+import { spawnFailure } from "../posix/spawn-failure.ts";
 
 /** The part of `Deno` used here (tsc runs without Deno's types). */
 interface DenoLike {

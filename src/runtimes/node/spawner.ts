@@ -5,9 +5,10 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import { type ExitStatus, shellScript, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
+import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
 import { liveGroupMembers, signalGroup } from "../posix/process-group.ts";
-import { SHELL, spawnFailure } from "../posix/spawn-failure.ts";
+import { SHELL, shellScript } from "../posix/shell.ts";
+import { spawnFailure } from "../posix/spawn-failure.ts";
 
 /** Bytes the output stream queues before it pauses the pipe (the kernel pipe then fills and the child blocks). */
 const OUTPUT_HIGH_WATER_MARK = 256 * 1024;

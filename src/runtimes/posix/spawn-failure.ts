@@ -1,20 +1,11 @@
 /**
- * Where the spawners find the shell, and how they turn a runtime's start failure into a {@link SpawnError}.
+ * How the spawners turn a runtime's start failure into a {@link SpawnError}.
  * @module
  */
 
 import { stat } from "node:fs/promises";
 import { SpawnError } from "../../core/spawner.ts";
-
-/**
- * The shell every spawner runs, by absolute path: found without any `PATH`, so a request's `env` cannot hide it.
- * Commands inside the script still resolve through the request's own `PATH`.
- * @example
- * ```ts
- * spawn(SHELL, ["-c", shellScript("ls")]);
- * ```
- */
-export const SHELL = "/bin/sh";
+import { SHELL } from "./shell.ts";
 
 const reasons: Record<string, string> = {
   ENOENT: "executable not found",

@@ -1,0 +1,34 @@
+/**
+ * What a start asks for, in the domain's own terms; the HTTP layer maps the wire request onto it.
+ * @module
+ */
+
+/**
+ * A start request as the manager takes it (docs/api.md §3.1, §4.1); unset fields take the server's defaults.
+ * @example
+ * ```ts
+ * await manager.start({ command: "npm test", timeoutMs: 60_000 }, OPERATOR_SCOPE);
+ * ```
+ */
+export interface StartOptions {
+  command: string;
+  workdir?: string | null;
+  env?: Record<string, string> | null;
+  background?: boolean | null;
+  timeoutMs?: number | null;
+  killGraceMs?: number | null;
+  stdin?: boolean | null;
+  /** Names one process within a chat: a repeat with the same options attaches to it. */
+  clientToken?: string | null;
+}
+
+/** What a record was started with, defaults applied; a `clientToken` repeat must match it exactly. */
+export interface StartParams {
+  command: string;
+  workdir: string;
+  env: Record<string, string>;
+  background: boolean;
+  timeoutMs: number | null;
+  killGraceMs: number;
+  stdin: boolean;
+}

@@ -1,0 +1,19 @@
+/**
+ * Serving a fetch handler on `Bun.serve`.
+ * @module
+ */
+import { bunGlobal } from "./bun-api.ts";
+import type { ListenOptions, Listening } from "../listen-options.ts";
+
+/**
+ * Listens on `Bun.serve` with the idle timeout off: Bun closes idle connections after 10 s by default, which
+ * would cut every long wait.
+ * @example
+ * ```ts
+ * const { url, stop } = await listen(api.fetch, { hostname: "127.0.0.1", port: 0 });
+ * ```
+ */
+export async function listen(fetch: (request: Request) => Promise<Response>, options: ListenOptions): Promise<Listening> {
+  const server = bunGlobal("listen()").serve({ fetch, hostname: options.hostname, port: options.port, idleTimeout: 0 });
+  return { url: `http://${options.hostname}:${server.port}`, stop: async () => void (await server.stop()) };
+}

@@ -1,0 +1,19 @@
+/**
+ * What every runtime's `listen` takes and gives, so the server entries treat them alike.
+ * @module
+ */
+
+/** Where to listen. */
+export interface ListenOptions {
+  hostname: string;
+  /** 0 picks a free port. */
+  port: number;
+}
+
+/** A listening server. */
+export interface Listening {
+  /** e.g. `http://127.0.0.1:7070`, with the port actually bound. */
+  url: string;
+  /** Stops accepting; resolves when open requests are done (idle keep-alive connections are closed). */
+  stop(): Promise<void>;
+}
