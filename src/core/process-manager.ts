@@ -8,7 +8,7 @@ import { ActivityCounters, type Activity } from "./activity.ts";
 import type { ChatScope } from "./chat-scope.ts";
 import { childEnv, definedEntries, type EnvHook } from "./child-env.ts";
 import { notFound, ProcessApiError } from "./errors.ts";
-import { groupSurvivors } from "./group-survivors.ts";
+import { groupAlive, groupSurvivors } from "./process-group.ts";
 import type { Host } from "./host.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
 import { ManagedProcess } from "./managed-process.ts";
@@ -158,7 +158,7 @@ export class ProcessManager {
   async signal(id: string, scope: ChatScope, signal: SignalName, waitMs?: number | null): Promise<SignalOutcome> {
     const proc = this.get(id, scope);
     // An exited record whose group still has members is signalable; with no member left it is 409.
-    const delivered = (proc.running || (await this.groupAlive(proc))) && proc.signal(signal);
+    const delivered = (proc.running || (await groupAlive(this.options.spawner, proc.pid))) && proc.signal(signal);
     if (!delivered) throw new ProcessApiError("not_running", `Process ${JSON.stringify(id)} is not running.`);
     if (waitMs === undefined || waitMs === null) return { process: proc, survivors: null };
     return { process: proc, survivors: await groupSurvivors(this.options.spawner, proc.pid, proc.exited, waitMs) };
@@ -231,10 +231,6 @@ export class ProcessManager {
 
   private visible(proc: ManagedProcess, scope: ChatScope): boolean {
     return scope.chatId === null || proc.chatId === scope.chatId;
-  }
-
-  private async groupAlive(proc: ManagedProcess): Promise<boolean> {
-    return (await this.options.spawner.liveGroupMembers(proc.pid)).length > 0;
   }
 
   private async startParams(request: StartOptions): Promise<StartParams> {

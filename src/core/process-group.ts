@@ -1,5 +1,6 @@
 /**
- * Verified kills (docs/api.md §4.4): after a signal, wait until a process group has no live member, as the OS reports it.
+ * A record's process group as the core sees it, through the spawner's view of the OS: whether it still has
+ * members, and the verified-kill wait of docs/api.md §4.4 (until the group has no live member).
  * @module
  */
 import type { Spawner } from "./spawner.ts";
@@ -28,4 +29,15 @@ export async function groupSurvivors(
     survivors = await spawner.liveGroupMembers(pgid);
   }
   return survivors;
+}
+
+/**
+ * True while group `pgid` has a live member (the shell or a descendant that outlived it).
+ * @example
+ * ```ts
+ * if (await groupAlive(spawner, proc.pid)) proc.signal("SIGTERM");
+ * ```
+ */
+export async function groupAlive(spawner: Pick<Spawner, "liveGroupMembers">, pgid: number): Promise<boolean> {
+  return (await spawner.liveGroupMembers(pgid)).length > 0;
 }
