@@ -76,7 +76,7 @@ function spawnerContract(name: string, factory: () => Spawner): void {
 
     afterEach(async () => {
       for (const proc of started.splice(0)) {
-        proc.signalGroup("SIGKILL");
+        void proc.signalGroup("SIGKILL");
         await proc.exited;
         await proc.output.cancel().catch(() => {}); // locked when the test holds a reader
       }
@@ -103,7 +103,7 @@ function spawnerContract(name: string, factory: () => Spawner): void {
 
     it("normalises SIGTERM to a signal without exit code", TIMEOUT, async () => {
       const proc = await start("sleep 30");
-      assert.equal(proc.signalGroup("SIGTERM"), true);
+      assert.equal(await proc.signalGroup("SIGTERM"), true);
       assert.deepEqual(await proc.exited, { exitCode: null, signal: "SIGTERM" });
     });
 
@@ -218,7 +218,7 @@ function spawnerContract(name: string, factory: () => Spawner): void {
     it("kills grandchildren with a group signal", TIMEOUT, async () => {
       const proc = await start("sleep 100 & sleep 100");
       await eventually(() => spawner.liveGroupMembers(proc.pid), (pids) => pids.length >= 2);
-      assert.equal(proc.signalGroup("SIGKILL"), true);
+      assert.equal(await proc.signalGroup("SIGKILL"), true);
       assert.deepEqual(await proc.exited, { exitCode: null, signal: "SIGKILL" });
       const left = await eventually(() => spawner.liveGroupMembers(proc.pid), (pids) => pids.length === 0);
       assert.deepEqual(left, []);
@@ -227,8 +227,8 @@ function spawnerContract(name: string, factory: () => Spawner): void {
     it("returns false from signalGroup once everything exited, without throwing", TIMEOUT, async () => {
       const proc = await start("exit 0");
       await proc.exited;
-      assert.equal(proc.signalGroup("SIGTERM"), false);
-      assert.equal(proc.signalGroup("SIGKILL"), false);
+      assert.equal(await proc.signalGroup("SIGTERM"), false);
+      assert.equal(await proc.signalGroup("SIGKILL"), false);
       assert.deepEqual(await spawner.liveGroupMembers(proc.pid), []);
     });
 

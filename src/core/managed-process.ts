@@ -136,15 +136,25 @@ export class ManagedProcess {
     this.#timeoutTimer = setTimeout(() => {
       if (step < timeoutMs) return this.armTimeout(timeoutMs - step, graceMs);
       this.#timedOut = true;
-      this.#child.signalGroup("SIGTERM");
-      // Kept past the shell's exit: a descendant that ignores TERM still gets its KILL.
-      this.#killTimer = setTimeout(() => this.#child.signalGroup("SIGKILL"), Math.min(graceMs, MAX_TIMER_MS));
+      void this.signal("SIGTERM");
+      // Kept past the shell's exit: a descendant that ignores TERM still gets its KILL (if the group is still ours).
+      this.#killTimer = setTimeout(() => void this.signal("SIGKILL"), Math.min(graceMs, MAX_TIMER_MS));
     }, step);
   }
 
-  /** Sends a signal to the group; `false` when no member is left. */
-  signal(signal: SignalName): boolean {
+  /** Sends a signal to the group while it is still this record's; `false` when not delivered. */
+  signal(signal: SignalName): Promise<boolean> {
     return this.#child.signalGroup(signal);
+  }
+
+  /** {@link signal} synchronously, for a server that is exiting. */
+  signalNow(signal: SignalName): void {
+    this.#child.signalGroupNow(signal);
+  }
+
+  /** The pids of this record's group still alive; `[]` once the group is gone. */
+  groupMembers(): Promise<number[]> {
+    return this.#child.groupMembers();
   }
 
   /** Cancels the timers of this record (when it is dropped). */

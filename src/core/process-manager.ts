@@ -8,7 +8,7 @@ import { ActivityCounters, type Activity } from "./activity.ts";
 import type { ChatScope } from "./chat-scope.ts";
 import { childEnv, definedEntries, type EnvHook } from "./child-env.ts";
 import { notFound, ProcessApiError } from "./errors.ts";
-import { groupAlive, groupSurvivors } from "./process-group.ts";
+import { groupSurvivors } from "./process-group.ts";
 import type { Host } from "./host.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
 import { ManagedProcess } from "./managed-process.ts";
@@ -157,11 +157,11 @@ export class ProcessManager {
   /** Signals the group of `id` (docs/api.md §3.4, §4.4); with `waitMs`, waits for the group to empty. */
   async signal(id: string, scope: ChatScope, signal: SignalName, waitMs?: number | null): Promise<SignalOutcome> {
     const proc = this.get(id, scope);
-    // An exited record whose group still has members is signalable; with no member left it is 409.
-    const delivered = (proc.running || (await groupAlive(this.options.spawner, proc.pid))) && proc.signal(signal);
+    // An exited record whose group still has members is signalable; with no member of its own left it is 409.
+    const delivered = await proc.signal(signal);
     if (!delivered) throw new ProcessApiError("not_running", `Process ${JSON.stringify(id)} is not running.`);
     if (waitMs === undefined || waitMs === null) return { process: proc, survivors: null };
-    return { process: proc, survivors: await groupSurvivors(this.options.spawner, proc.pid, proc.exited, waitMs) };
+    return { process: proc, survivors: await groupSurvivors(() => proc.groupMembers(), proc.exited, waitMs) };
   }
 
   /** Writes to the stdin of `id` and optionally closes it (docs/api.md §4.6). */
@@ -210,17 +210,17 @@ export class ProcessManager {
 
   /** SIGKILLs every group at once, synchronously: the last resort of a server that is exiting. */
   killAllNow(): void {
-    for (const proc of this.records.values()) proc.signal("SIGKILL");
+    for (const proc of this.records.values()) proc.signalNow("SIGKILL");
   }
 
   private async shutdown(graceMs: number): Promise<void> {
     clearInterval(this.reaper);
     await Promise.allSettled([...this.spawning]);
     const procs = [...this.records.values()];
-    for (const proc of procs) proc.signal("SIGTERM");
+    await Promise.all(procs.map((p) => p.signal("SIGTERM")));
     const all = Promise.all(procs.map((p) => p.exited));
     await waitFor(all, graceMs);
-    for (const proc of procs) proc.signal("SIGKILL");
+    await Promise.all(procs.map((p) => p.signal("SIGKILL")));
     await all;
     for (const proc of procs) proc.dispose();
   }

@@ -39,10 +39,16 @@ export interface SpawnedProcess {
   /** Settles when the shell itself exits (its descendants may live on); never rejects. */
   readonly exited: Promise<ExitStatus>;
   /**
-   * Sends `signal` to the whole process group.
-   * @returns `false` when no member of the group is left (ESRCH), `true` when delivered.
+   * Sends `signal` to the whole process group while it is provably still the group this spawn created: once the
+   * group has been seen empty, or its id may belong to another process's group, nothing is signalled again.
+   * Never rejects.
+   * @returns `true` when delivered, `false` when the group is gone or the OS refused.
    */
-  signalGroup(signal: SignalName): boolean;
+  signalGroup(signal: SignalName): Promise<boolean>;
+  /** {@link signalGroup} synchronously, for a server that is exiting; never throws. */
+  signalGroupNow(signal: SignalName): void;
+  /** The pids of the group's live members (zombies count as gone); `[]` once the group is gone. */
+  groupMembers(): Promise<number[]>;
 }
 
 /** Starts processes with one runtime's own API. */

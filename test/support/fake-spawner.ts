@@ -77,7 +77,19 @@ export class FakeProcess implements SpawnedProcess {
     this.closePipe();
   }
 
-  signalGroup(signal: SignalName): boolean {
+  async signalGroup(signal: SignalName): Promise<boolean> {
+    return this.deliver(signal);
+  }
+
+  signalGroupNow(signal: SignalName): void {
+    this.deliver(signal);
+  }
+
+  async groupMembers(): Promise<number[]> {
+    return this.survivors;
+  }
+
+  private deliver(signal: SignalName): boolean {
     if (!this.shellAlive && this.survivors.length === 0) return false;
     this.signals.push(signal);
     this.onSignal(this, signal);

@@ -5,7 +5,8 @@
 
 import { existsSync } from "node:fs";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest, SpawnError } from "../../core/spawner.ts";
-import { liveGroupMembers, signalGroup } from "../posix/process-group.ts";
+import { GroupHandle } from "../posix/group-handle.ts";
+import { liveGroupMembers } from "../posix/process-group.ts";
 import { SHELL, shellScript } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
 
@@ -95,13 +96,16 @@ async function spawnDeno(deno: DenoLike, setsid: string | null, request: SpawnRe
   const exited = child.status.then(
     ({ code, signal }): ExitStatus => (signal === null ? { exitCode: code, signal: null } : { exitCode: null, signal }),
   );
+  const group = new GroupHandle(pid, exited);
   return {
     pid,
     output: readableOf(reader, first),
     stdin: request.stdin ? child.stdin : null,
     exited,
     // Group kill through `kill(-pid)`: `child.kill()` throws once the child has exited and misses grandchildren.
-    signalGroup: (signal) => signalGroup(pid, signal),
+    signalGroup: (signal) => group.signal(signal),
+    signalGroupNow: (signal) => group.signalNow(signal),
+    groupMembers: () => group.members(),
   };
 }
 

@@ -6,7 +6,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
-import { liveGroupMembers, signalGroup } from "../posix/process-group.ts";
+import { GroupHandle } from "../posix/group-handle.ts";
+import { liveGroupMembers } from "../posix/process-group.ts";
 import { SHELL, shellScript } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
 
@@ -51,12 +52,15 @@ async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
       resolve(signal ? { exitCode: null, signal } : { exitCode: code, signal: null });
     });
   });
+  const group = new GroupHandle(pid, exited);
   return {
     pid,
     output: readableOf(child.stdout as Readable),
     stdin: child.stdin ? writableOf(child.stdin) : null,
     exited,
-    signalGroup: (signal) => signalGroup(pid, signal),
+    signalGroup: (signal) => group.signal(signal),
+    signalGroupNow: (signal) => group.signalNow(signal),
+    groupMembers: () => group.members(),
   };
 }
 

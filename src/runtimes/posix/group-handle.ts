@@ -1,0 +1,109 @@
+/**
+ * The process group one spawn created, signalled only while it is provably still that group (docs/api.md §3.4).
+ *
+ * Linux never hands out a pid that is still some process's pid, pgid or sid, so while the shell lives its pid
+ * names our group; once the group has been seen empty the pgid may name a stranger's group, so it is gone for
+ * good. When the shell exits, one `kill(-pgid, 0)` tells whether anything is left; only then is `/proc` read, and
+ * what it shows is taken as ours (a stranger would need the whole group dead and the pid handed out again in
+ * the milliseconds between). After that a member is ours when it was seen before (same pid and start time) or
+ * started before the last check that found the group ours (a stranger's group could not exist then). If any
+ * member is ours the group is still ours, so all its members are; if none is, the group is gone and nothing is
+ * signalled: losing control of a descendant beats killing a stranger.
+ * @module
+ */
+import type { SignalName } from "../../core/spawner.ts";
+import { groupExists, groupMembers, groupMembersSync, nowTicks, signalGroup, type GroupMember } from "./process-group.ts";
+
+const key = (m: GroupMember) => `${m.pid}:${m.startTicks}`;
+
+/**
+ * One spawn's group.
+ * @example
+ * ```ts
+ * const group = new GroupHandle(pid, exited);
+ * await group.signal("SIGTERM"); // false once the group is gone
+ * ```
+ */
+export class GroupHandle {
+  readonly #pgid: number;
+  #shellAlive = true;
+  #gone = false;
+  /** Members seen at the last check that found the group ours, by `pid:startTicks`. */
+  #known = new Set<string>();
+  /** Start ticks before which a member is ours: the time of the last check that found the group ours. */
+  #confirmedTicks = 0;
+  /** The first look at the group after the shell exited, while it is under way. */
+  #firstLook: Promise<void> | null = null;
+
+  constructor(pgid: number, shellExited: Promise<unknown>) {
+    this.#pgid = pgid;
+    void shellExited.then(() => {
+      this.#shellAlive = false;
+      if (!groupExists(pgid)) this.#gone = true;
+      else this.#firstLook = this.#look().then(() => void (this.#firstLook = null));
+    });
+  }
+
+  /** Sends `signal` to the group if it is still ours; `false` when not delivered (gone, or refused). */
+  async signal(signal: SignalName): Promise<boolean> {
+    if (this.#shellAlive) return this.#send(signal);
+    if (this.#firstLook) await this.#firstLook;
+    if (this.#gone) return false;
+    return (await this.#check()).length > 0 && this.#send(signal);
+  }
+
+  /** {@link signal} without waiting, for a server that is exiting. */
+  signalNow(signal: SignalName): void {
+    if (this.#shellAlive) return void this.#send(signal);
+    if (this.#gone) return;
+    const at = nowTicks();
+    const members = groupMembersSync(this.#pgid);
+    // Still within the first look: what is there now is what that look would have taken as ours.
+    if (this.#firstLook) this.#accept(members, at);
+    if (this.#ours(members, at).length > 0) this.#send(signal);
+  }
+
+  /** The pids of the group's live members, `[]` once the group is gone or is a stranger's. */
+  async members(): Promise<number[]> {
+    if (this.#shellAlive) return (await groupMembers(this.#pgid)).map((m) => m.pid);
+    if (this.#firstLook) await this.#firstLook;
+    if (this.#gone) return [];
+    return (await this.#check()).map((m) => m.pid);
+  }
+
+  /** The group's members now, if it is provably still ours. */
+  async #check(): Promise<GroupMember[]> {
+    // The time before the scan: the group is known ours at this moment only if the scan then proves it.
+    const at = nowTicks();
+    return this.#ours(await groupMembers(this.#pgid), at);
+  }
+
+  async #look(): Promise<void> {
+    const at = nowTicks();
+    this.#accept(await groupMembers(this.#pgid), at);
+  }
+
+  #accept(members: GroupMember[], at: number): void {
+    if (members.length === 0) this.#gone = true;
+    this.#known = new Set(members.map(key));
+    this.#confirmedTicks = Math.floor(at);
+  }
+
+  #send(signal: SignalName): boolean {
+    const sent = signalGroup(this.#pgid, signal);
+    // With the shell alive the group cannot be empty; a refusal then is no proof it is gone.
+    if (!sent && !this.#shellAlive) this.#gone = true;
+    return sent;
+  }
+
+  /** `members` if the group is provably still ours, else none (and the group is gone for good). */
+  #ours(members: GroupMember[], at: number): GroupMember[] {
+    if (!members.some((m) => this.#known.has(key(m)) || m.startTicks < this.#confirmedTicks)) {
+      this.#gone = true;
+      this.#known.clear();
+      return [];
+    }
+    this.#accept(members, at);
+    return members;
+  }
+}
