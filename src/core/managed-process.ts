@@ -152,6 +152,11 @@ export class ManagedProcess {
     this.#child.signalGroupNow(signal);
   }
 
+  /** True while this record's group may still have live members, after its shell exited too. */
+  get groupAlive(): boolean {
+    return this.#child.groupAlive;
+  }
+
   /** The pids of this record's group still alive; `[]` once the group is gone. */
   groupMembers(): Promise<number[]> {
     return this.#child.groupMembers();

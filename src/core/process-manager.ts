@@ -14,7 +14,7 @@ import { resolveLimits, type Limits } from "./limits.ts";
 import { ManagedProcess } from "./managed-process.ts";
 import { RecordTable } from "./record-table.ts";
 import { SpawnError, type SignalName, type Spawner } from "./spawner.ts";
-import type { StartOptions, StartParams } from "./start-params.ts";
+import { withDefaults, type StartOptions, type StartParams } from "./start-params.ts";
 import { TokenIndex } from "./token-index.ts";
 import { waitFor } from "./wait.ts";
 import { resolveWorkdir } from "./workdir.ts";
@@ -79,7 +79,7 @@ export class ProcessManager {
     this.options = options;
     this.limits = resolveLimits(options.limits);
     this.now = options.now ?? Date.now;
-    this.reaper = setInterval(() => this.reap(), Math.min(30_000, Math.max(1000, this.limits.retentionMs / 4)));
+    this.reaper = setInterval(() => void this.sweep(), Math.min(30_000, Math.max(1000, this.limits.retentionMs / 4)));
     // Do not keep an embedding program alive for the reaper alone (Deno's timers are numbers, without unref).
     (this.reaper as { unref?: () => void }).unref?.();
   }
@@ -188,10 +188,17 @@ export class ProcessManager {
   }
 
   /** Removes an exited record and its output (docs/api.md §4.8). */
-  delete(id: string, scope: ChatScope): void {
+  async delete(id: string, scope: ChatScope): Promise<void> {
     const proc = this.get(id, scope);
-    if (proc.running) throw new ProcessApiError("still_running", `Process ${JSON.stringify(id)} is still running.`);
-    this.records.forget(proc);
+    const stillRunning = (detail?: string) =>
+      new ProcessApiError("still_running", `Process ${JSON.stringify(id)} is still running.`, detail);
+    if (proc.running) throw stillRunning();
+    const members = proc.groupAlive ? await proc.groupMembers() : [];
+    if (members.length > 0) {
+      const n = members.length;
+      throw stillRunning(`Its shell exited, but ${n} member${n === 1 ? "" : "s"} of its process group ${n === 1 ? "is" : "are"} alive; kill it first.`);
+    }
+    if (this.records.get(id) === proc) this.records.forget(proc);
   }
 
   /** How many records are running, and how many exist. */
@@ -236,15 +243,7 @@ export class ProcessManager {
   private async startParams(request: StartOptions): Promise<StartParams> {
     const { host, workdir: configured } = this.options;
     const workdir = await resolveWorkdir(host, request.workdir ?? null, configured ?? null, this.baseEnv());
-    return {
-      command: request.command,
-      workdir,
-      env: request.env ?? {},
-      background: request.background ?? false,
-      timeoutMs: request.timeoutMs ?? null,
-      killGraceMs: request.killGraceMs ?? this.limits.killGraceMs,
-      stdin: request.stdin ?? false,
-    };
+    return withDefaults(request, workdir, this.limits.killGraceMs);
   }
 
   private baseEnv(): Record<string, string> {
@@ -284,6 +283,12 @@ export class ProcessManager {
   private onExit(proc: ManagedProcess): void {
     this.running--;
     if (this.records.exited(proc)) this.reap();
+  }
+
+  /** Proves the groups of exited records still ours (a stranger's reused pgid counts as gone), then reaps. */
+  private async sweep(): Promise<void> {
+    await Promise.all([...this.records.lingering()].map((proc) => proc.groupMembers()));
+    this.reap();
   }
 
   private reap(): void {

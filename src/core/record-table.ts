@@ -48,14 +48,31 @@ export class RecordTable {
     return true;
   }
 
-  /** Drops exited records that exited before `cutoffMs`, and the oldest ones past `maxExited`. */
+  /**
+   * Drops exited records that exited before `cutoffMs`, and the oldest ones past `maxExited`. A record whose
+   * group still has live members is kept, and not counted, until they are gone (docs/api.md §4.8): dropping it
+   * would leave them beyond any control.
+   */
   reap(cutoffMs: number, maxExited: number): void {
+    let excess = this.#exitOrder.size - maxExited;
     for (const id of this.#exitOrder) {
       const proc = this.#records.get(id);
-      const tooMany = this.#exitOrder.size > maxExited;
-      if (proc && !tooMany && (proc.exitedAtMs ?? 0) >= cutoffMs) break;
-      if (proc) this.forget(proc);
-      else this.#exitOrder.delete(id);
+      if (!proc) {
+        this.#exitOrder.delete(id);
+        continue;
+      }
+      excess--;
+      if (proc.groupAlive) continue;
+      if (excess < 0 && (proc.exitedAtMs ?? 0) >= cutoffMs) break;
+      this.forget(proc);
+    }
+  }
+
+  /** The exited records whose group may still have live members. */
+  *lingering(): Generator<ManagedProcess> {
+    for (const id of this.#exitOrder) {
+      const proc = this.#records.get(id);
+      if (proc?.groupAlive) yield proc;
     }
   }
 

@@ -49,6 +49,8 @@ export interface SpawnedProcess {
   signalGroupNow(signal: SignalName): void;
   /** The pids of the group's live members (zombies count as gone); `[]` once the group is gone. */
   groupMembers(): Promise<number[]>;
+  /** True while the group may still have members (cheap; {@link groupMembers} proves it). */
+  readonly groupAlive: boolean;
 }
 
 /** Starts processes with one runtime's own API. */

@@ -32,3 +32,22 @@ export interface StartParams {
   killGraceMs: number;
   stdin: boolean;
 }
+
+/**
+ * The params of a start: `request` with the defaults applied, in the working directory already resolved.
+ * @example
+ * ```ts
+ * withDefaults({ command: "ls" }, "/workspace", 5000).killGraceMs; // 5000
+ * ```
+ */
+export function withDefaults(request: StartOptions, workdir: string, killGraceMs: number): StartParams {
+  return {
+    command: request.command,
+    workdir,
+    env: request.env ?? {},
+    background: request.background ?? false,
+    timeoutMs: request.timeoutMs ?? null,
+    killGraceMs: request.killGraceMs ?? killGraceMs,
+    stdin: request.stdin ?? false,
+  };
+}

@@ -88,9 +88,9 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
     return c.json({ written });
   });
 
-  app.delete("/:id", (c) => {
+  app.delete("/:id", async (c) => {
     const id = c.req.param("id");
-    manager.delete(id, chatScope(c.req.raw.headers));
+    await manager.delete(id, chatScope(c.req.raw.headers));
     return c.json({ message: `Process ${JSON.stringify(id)} deleted.` });
   });
 

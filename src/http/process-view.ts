@@ -34,6 +34,7 @@ function stateFields(proc: ManagedProcess) {
     total_bytes: proc.totalBytes,
     ...(proc.lastOutputAtMs !== null && { last_output_at_ms: proc.lastOutputAtMs }),
     stdin_open: proc.stdinOpen,
+    group_alive: proc.groupAlive,
   };
   return state;
 }
@@ -58,6 +59,7 @@ export function processInfo(proc: ManagedProcess): ProcessInfo {
     started_at_ms: proc.startedAtMs,
     total_bytes: proc.totalBytes,
     stdin_open: proc.stdinOpen,
+    group_alive: proc.groupAlive,
     ...exitFields(proc),
   };
   if (proc.exitedAtMs !== null) {

@@ -32,6 +32,7 @@ const processInfo: ProcessInfo = {
   total_bytes: 52,
   last_output_at_ms: STARTED_MS + 12_470,
   stdin_open: false,
+  group_alive: false,
 };
 
 const output: OutputResponse = {
@@ -45,6 +46,7 @@ const output: OutputResponse = {
   total_bytes: 52,
   last_output_at_ms: STARTED_MS + 12_470,
   stdin_open: false,
+  group_alive: false,
 };
 
 const started: StartResponse = { id: ID, started: true };

@@ -33,6 +33,8 @@ export const ProcessInfoSchema = v.object({
   total_bytes: v.number(),
   last_output_at_ms: v.optional(v.number()),
   stdin_open: v.boolean(),
+  /** True while the process group has live members: the shell, or descendants that outlived it (`npm run dev &`). */
+  group_alive: v.boolean(),
 });
 /** One process as `list` and `GET /{id}` report it. */
 export type ProcessInfo = v.InferOutput<typeof ProcessInfoSchema>;
@@ -76,6 +78,7 @@ export const OutputResponseSchema = v.object({
     "total_bytes",
     "last_output_at_ms",
     "stdin_open",
+    "group_alive",
   ]).entries,
   cursor: v.optional(v.number()),
   next_cursor: v.optional(v.number()),

@@ -89,6 +89,10 @@ export class FakeProcess implements SpawnedProcess {
     return this.survivors;
   }
 
+  get groupAlive(): boolean {
+    return this.shellAlive || this.survivors.length > 0;
+  }
+
   private deliver(signal: SignalName): boolean {
     if (!this.shellAlive && this.survivors.length === 0) return false;
     this.signals.push(signal);

@@ -59,6 +59,9 @@ async function spawnBun(bun: BunApi, request: SpawnRequest): Promise<SpawnedProc
     signalGroup: (signal) => group.signal(signal),
     signalGroupNow: (signal) => group.signalNow(signal),
     groupMembers: () => group.members(),
+    get groupAlive() {
+      return group.alive;
+    },
   };
 }
 

@@ -106,6 +106,9 @@ async function spawnDeno(deno: DenoLike, setsid: string | null, request: SpawnRe
     signalGroup: (signal) => group.signal(signal),
     signalGroupNow: (signal) => group.signalNow(signal),
     groupMembers: () => group.members(),
+    get groupAlive() {
+      return group.alive;
+    },
   };
 }
 

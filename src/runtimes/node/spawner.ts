@@ -61,6 +61,9 @@ async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
     signalGroup: (signal) => group.signal(signal),
     signalGroupNow: (signal) => group.signalNow(signal),
     groupMembers: () => group.members(),
+    get groupAlive() {
+      return group.alive;
+    },
   };
 }
 

@@ -44,6 +44,16 @@ export class GroupHandle {
     });
   }
 
+  /**
+   * True while the group may still have members of ours: the shell lives, or the group is not known gone and
+   * still exists. A syscall, no `/proc` scan; {@link members} proves it.
+   */
+  get alive(): boolean {
+    if (this.#shellAlive) return true;
+    if (!this.#gone && !groupExists(this.#pgid)) this.#gone = true;
+    return !this.#gone;
+  }
+
   /** Sends `signal` to the group if it is still ours; `false` when not delivered (gone, or refused). */
   async signal(signal: SignalName): Promise<boolean> {
     if (this.#shellAlive) return this.#send(signal);
