@@ -5,26 +5,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import process from "node:process";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-/** The runtime under test: the one running this file unless `EDGEPROC_E2E_RUNTIME` says otherwise. */
-export function testRuntime(): "bun" | "deno" | "node" {
-  const forced = process.env.EDGEPROC_E2E_RUNTIME;
-  if (forced === "bun" || forced === "deno" || forced === "node") return forced;
-  const g = globalThis as { Bun?: unknown; Deno?: unknown };
-  return g.Bun ? "bun" : g.Deno ? "deno" : "node";
-}
-
-function command(runtime: string, args: string[]): [string, string[]] {
-  const bin = (name: string) => `${root}node_modules/.bin/${name}`;
-  if (runtime === "bun") return [bin("bun"), ["run", `${root}src/cli/bun.ts`, ...args]];
-  if (runtime === "deno") return ["bash", [`${root}scripts/start-deno.sh`, ...args]];
-  // The system node 20 with tsx, as `npm run start:node` runs it.
-  return ["node", ["--import", "tsx", `${root}src/cli/node.ts`, ...args]];
-}
+import { ROOT, serverCommand, testRuntime } from "./runtime.ts";
 
 /** A running server. */
 export interface TestServer {
@@ -48,7 +30,7 @@ export interface TestServer {
  * ```
  */
 export async function startServer(args: string[] = [], env: Record<string, string> = {}): Promise<TestServer> {
-  const [cmd, argv] = command(testRuntime(), ["--port", "0", ...args]);
+  const [cmd, argv] = serverCommand(testRuntime(), ["--port", "0", ...args]);
   return launch(cmd, argv, env);
 }
 
@@ -60,7 +42,7 @@ export async function startServer(args: string[] = [], env: Record<string, strin
  * ```
  */
 export async function launch(cmd: string, argv: string[], env: Record<string, string> = {}): Promise<TestServer> {
-  const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),

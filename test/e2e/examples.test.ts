@@ -2,12 +2,11 @@
 // a command over real HTTP, and on SIGTERM ends its processes and exits.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { after, describe, it } from "node:test";
-import { caller } from "./support/http.ts";
-import { eventually, launch, liveGroup, testRuntime } from "./support/server.ts";
+import { caller } from "../support/http.ts";
+import { ROOT, scriptCommand, testRuntime } from "../support/runtime.ts";
+import { eventually, launch, liveGroup } from "../support/server.ts";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const runtime = testRuntime();
 const TOKEN = "examples-test-token";
 
@@ -23,16 +22,9 @@ after(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 
-function command(file: string): [string, string[]] {
-  const path = `${root}examples/${file}`;
-  if (runtime === "bun") return [`${root}node_modules/.bin/bun`, ["run", path]];
-  if (runtime === "deno") return [`${root}node_modules/.bin/deno`, ["run", "-A", path]];
-  return ["node", ["--import", "tsx", path]];
-}
-
 /** Starts an example on a free port and waits for its listening line. */
 async function startExample(file: string) {
-  const [cmd, argv] = command(file);
+  const [cmd, argv] = scriptCommand(runtime, `${ROOT}examples/${file}`);
   const example = await launch(cmd, argv, { PORT: "0", EDGEPROC_TOKEN: TOKEN });
   children.push(example.child);
   return example;

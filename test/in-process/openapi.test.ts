@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import * as v from "valibot";
-import { ProcessApiError, type ErrorCode } from "../src/core/errors.ts";
-import { errorResponse } from "../src/http/error-response.ts";
-import { StreamQuerySchema } from "../src/http/stream-route.ts";
-import { createProcessApi, type ProcessApi, type ProcessApiOptions } from "../src/index.ts";
+import { ProcessApiError, type ErrorCode } from "../../src/core/errors.ts";
+import { errorResponse } from "../../src/http/error-response.ts";
+import { StreamQuerySchema } from "../../src/http/stream-route.ts";
+import { createProcessApi, type ProcessApi, type ProcessApiOptions } from "../../src/index.ts";
 import {
   ErrorBodySchema,
   HealthResponseSchema,
@@ -15,7 +15,7 @@ import {
   ProcessInfoSchema,
   SignalResponseSchema,
   StartResponseSchema,
-} from "../src/wire/response-schemas.ts";
+} from "../../src/wire/response-schemas.ts";
 import {
   ListQuerySchema,
   OutputQuerySchema,
@@ -23,9 +23,9 @@ import {
   SignalRequestSchema,
   StartRequestSchema,
   StdinRequestSchema,
-} from "../src/wire/request-schemas.ts";
-import { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../src/wire/response-schemas.ts";
-import { FakeSpawner } from "./support/fake-spawner.ts";
+} from "../../src/wire/request-schemas.ts";
+import { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../../src/wire/response-schemas.ts";
+import { FakeSpawner } from "../support/fake-spawner.ts";
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
 type Json = any;

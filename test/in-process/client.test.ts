@@ -2,10 +2,11 @@
 // `api.fetch`: every method, the error class, headers, and the SSE stream (to exit, and cancelled by a break).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createClient, type EdgeprocClient, EdgeprocError, type StreamEvent } from "../src/client/index.ts";
-import { createProcessApi, type ProcessApi } from "../src/index.ts";
-import { CHAT_A, CHAT_B } from "./support/http.ts";
-import { eventually, testRuntime } from "./support/server.ts";
+import { createClient, type EdgeprocClient, EdgeprocError, type StreamEvent } from "../../src/client/index.ts";
+import { createProcessApi, type ProcessApi } from "../../src/index.ts";
+import { CHAT_A, CHAT_B } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually } from "../support/server.ts";
 
 const T = { timeout: 60_000 };
 const BASE = "http://edgeproc.test";

@@ -2,8 +2,9 @@
 // SIGTERM/SIGINT leaving no process behind while waiters get their answer and new starts get 503.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { caller } from "./support/http.ts";
-import { eventually, liveGroup, startServer, testRuntime, type TestServer } from "./support/server.ts";
+import { caller } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually, liveGroup, startServer, type TestServer } from "../support/server.ts";
 
 // `deno serve` closes its listener and open connections itself on SIGTERM/SIGINT (denoland/deno#32862); our handler
 // still ends every group, but a waiter may see its connection cut and a late start a refused connection.

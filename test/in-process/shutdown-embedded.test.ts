@@ -1,15 +1,16 @@
 // Shutdown when embedded (API.md 6): `close()` on an in-process API with the real spawner refuses new starts
 // (503), SIGTERMs every group, SIGKILLs what ignores it after the grace, answers every waiter and stream, and
-// leaves no process behind. The server's SIGTERM/SIGINT cases are in e2e-lifecycle.test.ts.
+// leaves no process behind. The server's SIGTERM/SIGINT cases are in test/e2e/lifecycle.test.ts.
 import assert from "node:assert/strict";
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { describe, it } from "node:test";
-import { createProcessApi, type ProcessApi } from "../src/create-process-api.ts";
-import { caller, type Caller } from "./support/http.ts";
-import { eventually, liveGroup, testRuntime } from "./support/server.ts";
+import { createProcessApi, type ProcessApi } from "../../src/create-process-api.ts";
+import { caller, type Caller } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually, liveGroup } from "../support/server.ts";
 
 const T = { timeout: 60_000 };
 const BASE = "http://edgeproc.embedded/api/v0/processes";

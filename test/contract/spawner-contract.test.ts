@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { afterEach, describe, it } from "node:test";
-import { type SpawnedProcess, SpawnError, type Spawner, type SpawnRequest } from "../src/core/spawner.ts";
-import { createSpawner, detectRuntime } from "../src/runtimes/create-spawner.ts";
-import { createNodeSpawner } from "../src/runtimes/node/spawner.ts";
-import { spawnFailure } from "../src/runtimes/posix/spawn-failure.ts";
+import { type SpawnedProcess, SpawnError, type Spawner, type SpawnRequest } from "../../src/core/spawner.ts";
+import { createSpawner, detectRuntime } from "../../src/runtimes/create-spawner.ts";
+import { createNodeSpawner } from "../../src/runtimes/node/spawner.ts";
+import { spawnFailure } from "../../src/runtimes/posix/spawn-failure.ts";
 
 const TIMEOUT = { timeout: 30_000 };
 const BASE_ENV = { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin" };

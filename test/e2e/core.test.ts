@@ -5,8 +5,9 @@ import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { caller, CHAT_A, CHAT_B, type Caller } from "./support/http.ts";
-import { eventually, liveGroup, rssKiB, startServer, testRuntime, type TestServer } from "./support/server.ts";
+import { caller, CHAT_A, CHAT_B, type Caller } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually, liveGroup, rssKiB, startServer, type TestServer } from "../support/server.ts";
 
 const T = { timeout: 60_000 };
 let server: TestServer;

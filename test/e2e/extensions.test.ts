@@ -6,9 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
-import { caller, CHAT_A, CHAT_B, type Caller } from "./support/http.ts";
-import { eventually, liveGroup, startServer, testRuntime, type TestServer } from "./support/server.ts";
-import { sseEvents } from "./support/sse.ts";
+import { caller, CHAT_A, CHAT_B, type Caller } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually, liveGroup, startServer, type TestServer } from "../support/server.ts";
+import { sseEvents } from "../support/sse.ts";
 
 const T = { timeout: 60_000 };
 let server: TestServer;

@@ -4,11 +4,11 @@
 import assert from "node:assert/strict";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
-import { createClient, type EdgeprocClient, type FetchFunction } from "../src/client/index.ts";
-import { createProcessApi, type ProcessApi } from "../src/index.ts";
-import { type AgentTools, capOutput, createAgentTools, formatDuration, parseDuration } from "../src/tools/index.ts";
-import type { ToolResult } from "../src/tools/index.ts";
-import { testRuntime } from "./support/server.ts";
+import { createClient, type EdgeprocClient, type FetchFunction } from "../../src/client/index.ts";
+import { createProcessApi, type ProcessApi } from "../../src/index.ts";
+import { type AgentTools, capOutput, createAgentTools, formatDuration, parseDuration } from "../../src/tools/index.ts";
+import type { ToolResult } from "../../src/tools/index.ts";
+import { testRuntime } from "../support/runtime.ts";
 
 const T = { timeout: 60_000 };
 let api: ProcessApi;
