@@ -3,7 +3,7 @@
  * `EDGEPROC_E2E_RUNTIME`), exactly as the npm scripts do, on a free port.
  * @module
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import process from "node:process";
 import { ROOT, serverCommand, testRuntime } from "./runtime.ts";
@@ -71,13 +71,27 @@ export async function launch(cmd: string, argv: string[], env: Record<string, st
 }
 
 /**
- * The live (not zombie) members of process group `pgid`, read from `/proc`.
+ * The live members of process group `pgid`, as `ps` (procps) sees them: zombies (state `Z`) count as gone. An
+ * independent look at the OS, so a check cannot agree with the product's own `/proc` parser by sharing its bugs.
+ * Every process is listed and filtered by pgid because procps `ps -g` selects by session, not process group.
  * @example
  * ```ts
  * assert.deepEqual(await liveGroup(info.pid), []);
  * ```
  */
-export { liveGroupMembers as liveGroup } from "../../src/runtimes/posix/process-group.ts";
+export function liveGroup(pgid: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    execFile("ps", ["-A", "-o", "pid=,pgid=,stat="], (error, stdout) => {
+      if (error) return reject(new Error(`Cannot list processes with ps: ${error.message}`));
+      const members: number[] = [];
+      for (const line of stdout.split("\n")) {
+        const [pid, group, stat] = line.trim().split(/\s+/);
+        if (Number(group) === pgid && stat && !stat.startsWith("Z")) members.push(Number(pid));
+      }
+      resolve(members);
+    });
+  });
+}
 
 /**
  * Resident memory of `pid` in KiB, from `/proc/<pid>/status`.
