@@ -32,11 +32,8 @@ async function startExample(file: string) {
 
 describe(`examples under ${runtime}`, () => {
   for (const { file, runtimes } of EXAMPLES) {
-    const applies = runtimes.includes(runtime);
-    const name = applies
-      ? `${file} serves a command and shuts down on SIGTERM`
-      : `${file}: only runs under ${runtimes.join(", ")}`;
-    (applies ? it : it.skip)(name, { timeout: 60_000 }, async () => {
+    const skip = !runtimes.includes(runtime) && `only runs under ${runtimes.join(", ")}`;
+    it(`${file} serves a command and shuts down on SIGTERM`, { timeout: 60_000, skip }, async () => {
       const example = await startExample(file);
       const headers = { authorization: `Bearer ${TOKEN}` };
       const call = caller(`${example.url}/api/v0/processes`);
