@@ -26,6 +26,7 @@ import {
 } from "../../src/wire/request-schemas.ts";
 import { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../../src/wire/response-schemas.ts";
 import { FakeSpawner } from "../support/fake-spawner.ts";
+import { parseEventStream } from "../support/sse.ts";
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
 type Json = any;
@@ -100,7 +101,7 @@ const LOOSE: Record<string, (example: Json) => void> = {
   mcp: (example) => assert.equal(example.jsonrpc, "2.0"),
   openApiDocument: (example) => assert.match(example.openapi, /^3\.1\.\d+$/),
   streamProcessOutput: (example) => {
-    const events = parseSse(example);
+    const events = parseEventStream(example);
     assert.ok(events.length > 0);
     for (const event of events) {
       assert.ok(["output", "gap", "exit"].includes(event.event), event.event);
@@ -126,18 +127,6 @@ const ERROR_CODES: ErrorCode[] = [
   "start_failed",
   "shutting_down",
 ];
-
-function parseSse(text: string): { event: string; data: string }[] {
-  return text
-    .split("\n\n")
-    .filter((block) => block.trim() !== "")
-    .map((block) => {
-      const fields = Object.fromEntries(
-        block.split("\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
-      );
-      return { event: fields.event, data: fields.data };
-    });
-}
 
 function assertValid(schema: AnySchema, value: unknown, what: string) {
   const result = v.safeParse(schema, value);
