@@ -14,6 +14,7 @@ import { type SpawnedProcess, SpawnError, type Spawner, type SpawnRequest } from
 import { createSpawner, detectRuntime } from "../../src/runtimes/create-spawner.ts";
 import { createNodeSpawner } from "../../src/runtimes/node/spawner.ts";
 import { spawnFailure } from "../../src/runtimes/posix/spawn-failure.ts";
+import { SLEEPER } from "../support/fixtures.ts";
 
 const BASE_ENV = { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin" };
 
@@ -103,7 +104,7 @@ function spawnerContract(name: string, factory: () => Spawner, skip: string | fa
     });
 
     it("normalises SIGTERM to a signal without exit code", TIMEOUT, async () => {
-      const proc = await start("sleep 30");
+      const proc = await start(SLEEPER);
       assert.equal(proc.signalGroup("SIGTERM"), true);
       assert.deepEqual(await proc.exited, { exitCode: null, signal: "SIGTERM" });
     });
@@ -186,7 +187,7 @@ function spawnerContract(name: string, factory: () => Spawner, skip: string | fa
     });
 
     it("holds the stdin writer while the child does not read", TIMEOUT, async () => {
-      const proc = await start("sleep 30", { stdin: true });
+      const proc = await start(SLEEPER, { stdin: true });
       const writer = proc.stdin!.getWriter();
       const chunk = new Uint8Array(1024 * 1024);
       const writing = (async () => {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { after, describe, it } from "node:test";
+import { SLEEPER } from "../support/fixtures.ts";
 import { caller } from "../support/http.ts";
 import { ROOT, scriptCommand, testRuntime } from "../support/runtime.ts";
 import { eventually, launch, liveGroup } from "../support/server.ts";
@@ -52,7 +53,7 @@ describe(`examples under ${runtime}`, () => {
         assert.equal(await hello.text(), "hello from the host app\n");
       }
 
-      const sleeper = await call("POST", "/start", { headers, body: { command: "sleep 300" } });
+      const sleeper = await call("POST", "/start", { headers, body: { command: SLEEPER } });
       const { pid } = (await call("GET", `/${sleeper.body.id}`, { headers })).body;
       assert.equal(typeof pid, "number");
       example.child.kill("SIGTERM");

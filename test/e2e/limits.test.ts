@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { assertError } from "../support/assert.ts";
+import { SLEEPER } from "../support/fixtures.ts";
 import { bodyOfSize, caller, utf8Length as bytes } from "../support/http.ts";
 import { testRuntime } from "../support/runtime.ts";
 import { eventually, liveGroup, startServer } from "../support/server.ts";
@@ -26,13 +27,13 @@ describe("limits on a real server", () => {
       assertError(await remote("POST", "/run", { raw: bodyOfSize(301, { command: "true" }) }), 413, "body_too_large");
       const ids: string[] = [];
       for (let i = 0; i < 2; i++) {
-        const reply = await remote("POST", "/start", { body: { command: "sleep 300" } });
+        const reply = await remote("POST", "/start", { body: { command: SLEEPER } });
         assert.equal(reply.status, 200, JSON.stringify(reply.body));
         ids.push(reply.body.id);
         pgids.push((await remote("GET", `/${reply.body.id}`)).body.pid);
       }
       // The flag (2) wins over EDGEPROC_MAX_PROCESSES (5).
-      assertError(await remote("POST", "/start", { body: { command: "sleep 300" } }), 429, "too_many_processes");
+      assertError(await remote("POST", "/start", { body: { command: SLEEPER } }), 429, "too_many_processes");
       for (const id of ids) {
         const killed = await remote("POST", `/${id}/signal`, { body: { signal: "kill", wait_ms: 5000 } });
         assert.equal(killed.body.exited, true, JSON.stringify(killed.body));

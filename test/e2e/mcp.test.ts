@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type ToolCallResult, toolResultJson } from "../support/assert.ts";
+import { SLEEPER } from "../support/fixtures.ts";
 import { testRuntime } from "../support/runtime.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
@@ -52,7 +53,7 @@ describe(`mcp over HTTP on ${testRuntime()}`, () => {
 
   it("runs the process tools on a background process", T, async () => {
     const started = toolResultJson(
-      await client.callTool({ name: "execute", arguments: { command: "sleep 30", run_in_background: true } }),
+      await client.callTool({ name: "execute", arguments: { command: SLEEPER, run_in_background: true } }),
     );
     const id = started.background_process_id as string;
     const list = toolResultJson(await client.callTool({ name: "process_list", arguments: {} }));

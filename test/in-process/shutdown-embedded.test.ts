@@ -8,6 +8,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { describe, it } from "node:test";
 import { createProcessApi, type ProcessApi } from "../../src/create-process-api.ts";
+import { STUBBORN_GROUP } from "../support/fixtures.ts";
 import { caller, type Caller } from "../support/http.ts";
 import { testRuntime } from "../support/runtime.ts";
 import { eventually, liveGroup } from "../support/server.ts";
@@ -51,7 +52,7 @@ describe(`close() when embedded (${testRuntime()})`, () => {
     const { api, call, cleanup } = await embedded(300);
     try {
       const commands = {
-        stubborn: "trap '' TERM; sleep 300 & sleep 300 & echo up; wait; wait",
+        stubborn: STUBBORN_GROUP,
         plain: "echo plain; sleep 300",
         holder: "sleep 300 & echo parent-left",
       };

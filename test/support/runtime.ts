@@ -1,9 +1,10 @@
 /**
- * The runtimes edgeproc runs on, the one under test, and the commands that start a server or a script under each,
- * exactly as the npm scripts run them. Shared by the tests (`server.ts`, the server entry test) and the benchmarks
+ * The runtimes edgeproc runs on, the one under test, the commands that start a server or a script under each,
+ * exactly as the npm scripts run them, and the wait for a started server's "listening on" line. Shared by the tests (`server.ts`, the server entry test) and the benchmarks
  * (`scripts/bench/lib/servers.ts`), so there is one place that says how each runtime is started.
  * @module
  */
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -60,4 +61,36 @@ export function scriptCommand(runtime: Runtime, script: string, args: string[] =
   if (runtime === "bun") return [bin("bun"), ["run", script, ...args]];
   if (runtime === "deno") return [bin("deno"), ["run", "-A", "--no-check", "--quiet", script, ...args]];
   return ["node", ["--import", "tsx", script, ...args]];
+}
+
+/** What a started server printed so far, and the address it announced. */
+export interface Listening {
+  /** Resolves with the URL of the "edgeproc listening on" line; rejects if the child exits before it. */
+  url: Promise<string>;
+  /** What the child printed on stdout and stderr, its last `keepChars` characters. */
+  log(): string;
+}
+
+/**
+ * Collects what `child` prints and waits for its "edgeproc listening on" line; `name` goes in the error.
+ * @example
+ * ```ts
+ * const child = spawn(...serverCommand("node", ["--port", "0"]), { stdio: ["ignore", "pipe", "pipe"] });
+ * const { url, log } = listening(child, "edgeproc (node)");
+ * console.log(await url);
+ * ```
+ */
+export function listening(child: ChildProcess, name: string, keepChars = Infinity): Listening {
+  let output = "";
+  const url = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-keepChars);
+      const match = /edgeproc listening on (http:\/\/[^\s/]+)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before listening:\n${output}`)));
+  });
+  return { url, log: () => output };
 }

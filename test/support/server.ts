@@ -6,7 +6,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import process from "node:process";
-import { ROOT, serverCommand, testRuntime } from "./runtime.ts";
+import { listening, ROOT, serverCommand, testRuntime } from "./runtime.ts";
 
 /** A running server. */
 export interface TestServer {
@@ -43,25 +43,16 @@ export async function startServer(args: string[] = [], env: Record<string, strin
  */
 export async function launch(cmd: string, argv: string[], env: Record<string, string> = {}): Promise<TestServer> {
   const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /edgeproc listening on (http:\/\/[^\s/]+)/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    void exited.then(({ code }) => reject(new Error(`${cmd} exited (${code}) before listening:\n${output}`)));
-  });
+  const { url: announced, log } = listening(child, cmd);
+  const url = await announced;
   return {
     url,
     child,
     pid: child.pid!,
-    log: () => output,
+    log,
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { RUNTIMES, type Runtime, serverCommand } from "../../../test/support/runtime.ts";
+import { listening, RUNTIMES, type Runtime, serverCommand } from "../../../test/support/runtime.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -85,19 +85,9 @@ export function stopper(child: ChildProcess): () => Promise<void> {
 export async function startEdgeproc(runtime: Runtime, args: string[] = []): Promise<ServerHandle> {
   const [cmd, argv] = benchServerCommand(runtime, ["--port", "0", ...args]);
   const child = spawn(cmd, argv, { cwd: SERVER_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    // The access log writes a line per request: keep only the last few KiB, for a failure's message.
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-8192);
-      const match = /edgeproc listening on (http:\/\/[^\s/]+)/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`edgeproc (${runtime}) exited ${code} before listening:\n${output}`)));
-  });
-  return { name: `edgeproc-${runtime}`, url, pid: child.pid!, stop: stopper(child), log: () => output };
+  // The access log writes a line per request: keep only the last few KiB, for a failure's message.
+  const { url, log } = listening(child, `edgeproc (${runtime})`, 8192);
+  return { name: `edgeproc-${runtime}`, url: await url, pid: child.pid!, stop: stopper(child), log };
 }
 
 /**
