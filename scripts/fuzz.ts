@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz`: the fuzz property of `test/fuzz.test.ts`, at least 10,000 cases (in process, fake spawner).
+ * `npm run fuzz`: the fuzz property of `test/in-process/fuzz.test.ts`, at least 10,000 cases (in process, fake spawner).
  * Flags: `--runs N` (default 10000), `--seed S` (replay a failure fast-check reported).
  * @module
  */

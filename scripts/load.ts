@@ -17,7 +17,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { caller } from "../test/support/http.ts";
-import { rssKiB, startServer, testRuntime } from "../test/support/server.ts";
+import { testRuntime } from "../test/support/runtime.ts";
+import { rssKiB, startServer } from "../test/support/server.ts";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {

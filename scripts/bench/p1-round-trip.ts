@@ -17,7 +17,8 @@ import { startFloor } from "./lib/floor.ts";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
 import { cpuNs } from "./lib/proc-stats.ts";
 import { startSandboxAgent } from "./lib/sandbox-agent.ts";
-import { benchRuntimes, type Runtime, type ServerHandle, startEdgeproc } from "./lib/servers.ts";
+import { benchRuntimes, type ServerHandle, startEdgeproc } from "./lib/servers.ts";
+import type { Runtime } from "../../test/support/runtime.ts";
 import { fmt, fmtRatio, ratio, summarize, type Summary } from "./lib/stats.ts";
 
 /** One measured variant of one runtime. */

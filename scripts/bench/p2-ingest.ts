@@ -13,7 +13,8 @@ import { okJson } from "./lib/client.ts";
 import { startFloor } from "./lib/floor.ts";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
 import { memory, sampleRss } from "./lib/proc-stats.ts";
-import { benchRuntimes, type Runtime, startEdgeproc } from "./lib/servers.ts";
+import { benchRuntimes, startEdgeproc } from "./lib/servers.ts";
+import type { Runtime } from "../../test/support/runtime.ts";
 import { fmt, fmtRatio, ratio, summarize, type Summary } from "./lib/stats.ts";
 
 const MiB = 1024 * 1024;

@@ -8,7 +8,8 @@
  */
 import { okJson } from "./lib/client.ts";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
-import { benchRuntimes, type Runtime, startEdgeproc } from "./lib/servers.ts";
+import { benchRuntimes, startEdgeproc } from "./lib/servers.ts";
+import type { Runtime } from "../../test/support/runtime.ts";
 import { fmt, summarize, type Summary } from "./lib/stats.ts";
 
 /** Wake latency of one runtime. */

@@ -15,7 +15,8 @@ import process from "node:process";
 import { okJson, requestJson } from "./lib/client.ts";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
 import { memory, sampleRss } from "./lib/proc-stats.ts";
-import { benchRuntimes, type Runtime, startEdgeproc } from "./lib/servers.ts";
+import { benchRuntimes, startEdgeproc } from "./lib/servers.ts";
+import type { Runtime } from "../../test/support/runtime.ts";
 import { fmt, summarize, type Summary } from "./lib/stats.ts";
 
 /** The P4 result of one runtime. */

@@ -7,7 +7,8 @@
  */
 import { spawn } from "node:child_process";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
-import { benchRuntimes, freePort, ROOT, type Runtime, SERVER_ROOT, serverCommand } from "./lib/servers.ts";
+import { benchRuntimes, benchServerCommand, freePort, ROOT, SERVER_ROOT } from "./lib/servers.ts";
+import type { Runtime } from "../../test/support/runtime.ts";
 import { fmt, summarize, type Summary } from "./lib/stats.ts";
 
 /** Cold start of one runtime. */
@@ -38,7 +39,7 @@ export async function runP5(): Promise<{ rows: P5Row[] }> {
     }
   }
   const rows = runtimes.map((runtime) => {
-    const [cmd, args] = serverCommand(runtime, ["--port", "N"]);
+    const [cmd, args] = benchServerCommand(runtime, ["--port", "N"]);
     return { runtime, command: [cmd, ...args].join(" ").replaceAll(SERVER_ROOT.replace(/\/?$/, "/"), "").replaceAll(ROOT, ""), ms: summarize(samples.get(runtime)!) };
   });
   const path = writeResults("p5-cold-start", { config: { n }, rows });
@@ -62,7 +63,7 @@ export function p5Table(rows: P5Row[]): string {
 
 async function coldStart(runtime: Runtime): Promise<number> {
   const port = await freePort();
-  const [cmd, args] = serverCommand(runtime, ["--port", String(port)]);
+  const [cmd, args] = benchServerCommand(runtime, ["--port", String(port)]);
   const started = performance.now();
   const child = spawn(cmd, args, { cwd: SERVER_ROOT, stdio: "ignore" });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

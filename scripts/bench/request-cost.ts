@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { okJson, requestJson } from "./lib/client.ts";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
 import { cpuNs } from "./lib/proc-stats.ts";
-import { benchRuntimes, ROOT, type Runtime, scriptCommand, startEdgeproc } from "./lib/servers.ts";
+import { type Runtime, scriptCommand } from "../../test/support/runtime.ts";
+import { benchRuntimes, ROOT, startEdgeproc } from "./lib/servers.ts";
 import { fmt } from "./lib/stats.ts";
 
 /** One request kind on one server. */

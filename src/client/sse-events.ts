@@ -41,12 +41,12 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
     signal?.throwIfAborted();
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
+      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
       let end: RegExpExecArray | null;
       while ((end = /\r\n|\r|\n/.exec(buffer)) !== null) {
-        // A CR at the very end may be the first half of a CRLF still on the wire.
-        if (end[0] === "\r" && end.index === buffer.length - 1) break;
+        // A CR at the very end may be the first half of a CRLF still on the wire; at the end of the stream it is
+        // a line end of its own.
+        if (!done && end[0] === "\r" && end.index === buffer.length - 1) break;
         const line = buffer.slice(0, end.index);
         buffer = buffer.slice(end.index + end[0].length);
         if (line === "") {
@@ -66,6 +66,7 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, signal?: Abort
         else if (field === "data") data.push(text);
         else if (field === "id" && !text.includes("\0")) id = text;
       }
+      if (done) break;
     }
     signal?.throwIfAborted();
   } finally {

@@ -2,7 +2,7 @@
  * The verified-kill wait of docs/api.md §4.4: after a signal, wait until a record's group has no live member.
  * @module
  */
-import { delay } from "./wait.ts";
+import { delay, waitFor } from "./wait.ts";
 
 /**
  * Waits until `exited` settles and `members()` reports none left, or `ms` pass; answers the pids still alive.
@@ -18,7 +18,8 @@ export async function groupSurvivors(
 ): Promise<number[]> {
   // Monotonic time, not an injectable wall clock: this is a duration.
   const deadline = performance.now() + ms;
-  await Promise.race([exited, delay(ms)]);
+  // waitFor, not a race with delay(ms): its timer is cleared when the process exits first.
+  await waitFor(exited, ms);
   let survivors = await members();
   while (survivors.length > 0 && performance.now() < deadline) {
     // No OS event tells when a group empties, so /proc is polled, briefly.

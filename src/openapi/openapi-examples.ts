@@ -1,5 +1,5 @@
 /**
- * The examples of the OpenAPI document: one per request body and response. `test/openapi.test.ts` checks each
+ * The examples of the OpenAPI document: one per request body and response. `test/in-process/openapi.test.ts` checks each
  * one against the valibot schema it illustrates, so an example that drifts from the contract fails the tests.
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The fuzz property shared by `test/fuzz.test.ts` (a few hundred cases) and `scripts/fuzz.ts` (thousands):
+ * The fuzz property shared by `test/in-process/fuzz.test.ts` (a few hundred cases) and `scripts/fuzz.ts` (thousands):
  * random and malformed requests (methods, paths, ids, query strings, chat and auth headers, bodies) at every
  * route of an in-process API on a fake spawner, interleaved with fake process events. Whatever arrives, the API
  * answers with a status of the contract, a JSON error body of the contract for every non-2xx, never a 5xx but

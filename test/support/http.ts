@@ -55,3 +55,30 @@ export type Caller = ReturnType<typeof caller>;
 /** Chat ids for scope tests. */
 export const CHAT_A = "11111111-1111-4111-8111-111111111111";
 export const CHAT_B = "22222222-2222-4222-8222-222222222222";
+
+/**
+ * The length of `text` in UTF-8 bytes, as the limits count it.
+ * @example
+ * ```ts
+ * assert.equal(utf8Length("é"), 2);
+ * ```
+ */
+export function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}
+
+/**
+ * A JSON object of exactly `size` UTF-8 bytes: `fields` plus a padding field of `unit`s (and an "x" to even up).
+ * @example
+ * ```ts
+ * const exact = bodyOfSize(200, { command: "true" }, "é");
+ * ```
+ */
+export function bodyOfSize(size: number, fields: Record<string, unknown>, unit = "x"): string {
+  const room = size - utf8Length(JSON.stringify({ ...fields, pad: "" }));
+  if (room < 0) throw new Error(`Cannot pad ${JSON.stringify(fields)} to ${size} bytes: it is already longer`);
+  const pad = unit.repeat(Math.floor(room / utf8Length(unit))) + "x".repeat(room % utf8Length(unit));
+  const body = JSON.stringify({ ...fields, pad });
+  if (utf8Length(body) !== size) throw new Error(`Cannot pad ${JSON.stringify(fields)} to exactly ${size} bytes`);
+  return body;
+}

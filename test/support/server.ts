@@ -3,28 +3,10 @@
  * `EDGEPROC_E2E_RUNTIME`), exactly as the npm scripts do, on a free port.
  * @module
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import process from "node:process";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-/** The runtime under test: the one running this file unless `EDGEPROC_E2E_RUNTIME` says otherwise. */
-export function testRuntime(): "bun" | "deno" | "node" {
-  const forced = process.env.EDGEPROC_E2E_RUNTIME;
-  if (forced === "bun" || forced === "deno" || forced === "node") return forced;
-  const g = globalThis as { Bun?: unknown; Deno?: unknown };
-  return g.Bun ? "bun" : g.Deno ? "deno" : "node";
-}
-
-function command(runtime: string, args: string[]): [string, string[]] {
-  const bin = (name: string) => `${root}node_modules/.bin/${name}`;
-  if (runtime === "bun") return [bin("bun"), ["run", `${root}src/cli/bun.ts`, ...args]];
-  if (runtime === "deno") return ["bash", [`${root}scripts/start-deno.sh`, ...args]];
-  // The system node 20 with tsx, as `npm run start:node` runs it.
-  return ["node", ["--import", "tsx", `${root}src/cli/node.ts`, ...args]];
-}
+import { listening, ROOT, serverCommand, testRuntime } from "./runtime.ts";
 
 /** A running server. */
 export interface TestServer {
@@ -48,7 +30,7 @@ export interface TestServer {
  * ```
  */
 export async function startServer(args: string[] = [], env: Record<string, string> = {}): Promise<TestServer> {
-  const [cmd, argv] = command(testRuntime(), ["--port", "0", ...args]);
+  const [cmd, argv] = serverCommand(testRuntime(), ["--port", "0", ...args]);
   return launch(cmd, argv, env);
 }
 
@@ -60,26 +42,17 @@ export async function startServer(args: string[] = [], env: Record<string, strin
  * ```
  */
 export async function launch(cmd: string, argv: string[], env: Record<string, string> = {}): Promise<TestServer> {
-  const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
+  const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /edgeproc listening on (http:\/\/[^\s/]+)/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    void exited.then(({ code }) => reject(new Error(`${cmd} exited (${code}) before listening:\n${output}`)));
-  });
+  const { url: announced, log } = listening(child, cmd);
+  const url = await announced;
   return {
     url,
     child,
     pid: child.pid!,
-    log: () => output,
+    log,
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
@@ -89,13 +62,27 @@ export async function launch(cmd: string, argv: string[], env: Record<string, st
 }
 
 /**
- * The live (not zombie) members of process group `pgid`, read from `/proc`.
+ * The live members of process group `pgid`, as `ps` (procps) sees them: zombies (state `Z`) count as gone. An
+ * independent look at the OS, so a check cannot agree with the product's own `/proc` parser by sharing its bugs.
+ * Every process is listed and filtered by pgid because procps `ps -g` selects by session, not process group.
  * @example
  * ```ts
  * assert.deepEqual(await liveGroup(info.pid), []);
  * ```
  */
-export { liveGroupMembers as liveGroup } from "../../src/runtimes/posix/process-group.ts";
+export function liveGroup(pgid: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    execFile("ps", ["-A", "-o", "pid=,pgid=,stat="], (error, stdout) => {
+      if (error) return reject(new Error(`Cannot list processes with ps: ${error.message}`));
+      const members: number[] = [];
+      for (const line of stdout.split("\n")) {
+        const [pid, group, stat] = line.trim().split(/\s+/);
+        if (Number(group) === pgid && stat && !stat.startsWith("Z")) members.push(Number(pid));
+      }
+      resolve(members);
+    });
+  });
+}
 
 /**
  * Resident memory of `pid` in KiB, from `/proc/<pid>/status`.

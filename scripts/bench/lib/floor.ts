@@ -5,7 +5,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { ROOT, type Runtime, scriptCommand } from "./servers.ts";
+import { type Runtime, scriptCommand } from "../../../test/support/runtime.ts";
+import { ROOT } from "./servers.ts";
 
 /** A running floor worker. */
 export interface Floor {

@@ -5,9 +5,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { listening, RUNTIMES, type Runtime, serverCommand } from "../../../test/support/runtime.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -18,11 +18,6 @@ export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
  */
 export const SERVER_ROOT = process.env.BENCH_SERVER_ROOT ?? ROOT;
 
-/** A runtime edgeproc serves on. */
-export type Runtime = "bun" | "node" | "deno";
-
-const ALL_RUNTIMES: Runtime[] = ["bun", "node", "deno"];
-
 /**
  * The runtimes to measure: all three, or the comma-separated subset in `BENCH_RUNTIMES`.
  * @example
@@ -32,36 +27,19 @@ const ALL_RUNTIMES: Runtime[] = ["bun", "node", "deno"];
  */
 export function benchRuntimes(): Runtime[] {
   const wanted = process.env.BENCH_RUNTIMES?.split(",").map((s) => s.trim()).filter(Boolean);
-  if (!wanted?.length) return ALL_RUNTIMES;
-  return ALL_RUNTIMES.filter((r) => wanted.includes(r));
-}
-
-const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
-
-/**
- * The command that runs a TypeScript file under `runtime` (Node 20 needs tsx, as `npm run start:node` uses).
- * @example
- * ```ts
- * const [cmd, args] = scriptCommand("deno", "scripts/bench/floor/raw-floor.ts");
- * ```
- */
-export function scriptCommand(runtime: Runtime, script: string, args: string[] = []): [string, string[]] {
-  if (runtime === "bun") return [bin("bun"), [script, ...args]];
-  if (runtime === "deno") return [bin("deno"), ["run", "-A", "--no-check", "--quiet", script, ...args]];
-  return ["node", ["--import", "tsx", script, ...args]];
+  if (!wanted?.length) return [...RUNTIMES];
+  return RUNTIMES.filter((r) => wanted.includes(r));
 }
 
 /**
- * The command of the npm `start` scripts for `runtime`, with `args` appended.
+ * The command of the npm `start` scripts for `runtime`, with `args` appended, run from {@link SERVER_ROOT}.
  * @example
  * ```ts
- * const [cmd, argv] = serverCommand("bun", ["--port", "0"]);
+ * const [cmd, argv] = benchServerCommand("bun", ["--port", "0"]);
  * ```
  */
-export function serverCommand(runtime: Runtime, args: string[]): [string, string[]] {
-  if (runtime === "bun") return [bin("bun"), ["run", join(SERVER_ROOT, "src/cli/bun.ts"), ...args]];
-  if (runtime === "deno") return ["bash", [join(SERVER_ROOT, "scripts/start-deno.sh"), ...args]];
-  return ["node", ["--import", "tsx", join(SERVER_ROOT, "src/cli/node.ts"), ...args]];
+export function benchServerCommand(runtime: Runtime, args: string[]): [string, string[]] {
+  return serverCommand(runtime, args, SERVER_ROOT);
 }
 
 /** A server the bench started; `stop()` ends it and waits. */
@@ -105,21 +83,11 @@ export function stopper(child: ChildProcess): () => Promise<void> {
  * ```
  */
 export async function startEdgeproc(runtime: Runtime, args: string[] = []): Promise<ServerHandle> {
-  const [cmd, argv] = serverCommand(runtime, ["--port", "0", ...args]);
+  const [cmd, argv] = benchServerCommand(runtime, ["--port", "0", ...args]);
   const child = spawn(cmd, argv, { cwd: SERVER_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    // The access log writes a line per request: keep only the last few KiB, for a failure's message.
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-8192);
-      const match = /edgeproc listening on (http:\/\/[^\s/]+)/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`edgeproc (${runtime}) exited ${code} before listening:\n${output}`)));
-  });
-  return { name: `edgeproc-${runtime}`, url, pid: child.pid!, stop: stopper(child), log: () => output };
+  // The access log writes a line per request: keep only the last few KiB, for a failure's message.
+  const { url, log } = listening(child, `edgeproc (${runtime})`, 8192);
+  return { name: `edgeproc-${runtime}`, url: await url, pid: child.pid!, stop: stopper(child), log };
 }
 
 /**

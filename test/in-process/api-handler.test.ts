@@ -1,10 +1,11 @@
 // The HTTP layer and the manager through `api.fetch`, with a fake spawner: status codes, error bodies, scope,
-// validation. Real processes are exercised by spawner-contract.test.ts and e2e.test.ts.
+// validation. Real processes are exercised by test/contract/ and test/e2e/.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { createProcessApi, type ProcessApi } from "../src/index.ts";
-import { FakeSpawner } from "./support/fake-spawner.ts";
-import { caller, CHAT_A, CHAT_B, type Caller } from "./support/http.ts";
+import { createProcessApi, type ProcessApi } from "../../src/index.ts";
+import { FakeSpawner } from "../support/fake-spawner.ts";
+import { assertError } from "../support/assert.ts";
+import { caller, CHAT_A, CHAT_B, type Caller } from "../support/http.ts";
 
 let api: ProcessApi;
 let spawner: FakeSpawner;
@@ -20,13 +21,6 @@ afterEach(async () => {
   for (const p of spawner.processes) p.die("SIGKILL");
   await api.close();
 });
-
-function assertError(reply: { status: number; body: any }, status: number, code: string, message?: RegExp) {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(reply.body.code, code);
-  assert.equal(typeof reply.body.message, "string");
-  if (message) assert.match(reply.body.message, message);
-}
 
 describe("start: bad input", () => {
   it("rejects malformed JSON with invalid_json", async () => {

@@ -2,12 +2,12 @@
 // a command over real HTTP, and on SIGTERM ends its processes and exits.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { after, describe, it } from "node:test";
-import { caller } from "./support/http.ts";
-import { eventually, launch, liveGroup, testRuntime } from "./support/server.ts";
+import { SLEEPER } from "../support/fixtures.ts";
+import { caller } from "../support/http.ts";
+import { ROOT, scriptCommand, testRuntime } from "../support/runtime.ts";
+import { eventually, launch, liveGroup } from "../support/server.ts";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const runtime = testRuntime();
 const TOKEN = "examples-test-token";
 
@@ -23,16 +23,9 @@ after(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 
-function command(file: string): [string, string[]] {
-  const path = `${root}examples/${file}`;
-  if (runtime === "bun") return [`${root}node_modules/.bin/bun`, ["run", path]];
-  if (runtime === "deno") return [`${root}node_modules/.bin/deno`, ["run", "-A", path]];
-  return ["node", ["--import", "tsx", path]];
-}
-
 /** Starts an example on a free port and waits for its listening line. */
 async function startExample(file: string) {
-  const [cmd, argv] = command(file);
+  const [cmd, argv] = scriptCommand(runtime, `${ROOT}examples/${file}`);
   const example = await launch(cmd, argv, { PORT: "0", EDGEPROC_TOKEN: TOKEN });
   children.push(example.child);
   return example;
@@ -40,11 +33,8 @@ async function startExample(file: string) {
 
 describe(`examples under ${runtime}`, () => {
   for (const { file, runtimes } of EXAMPLES) {
-    const applies = runtimes.includes(runtime);
-    const name = applies
-      ? `${file} serves a command and shuts down on SIGTERM`
-      : `${file}: only runs under ${runtimes.join(", ")}`;
-    (applies ? it : it.skip)(name, { timeout: 60_000 }, async () => {
+    const skip = !runtimes.includes(runtime) && `only runs under ${runtimes.join(", ")}`;
+    it(`${file} serves a command and shuts down on SIGTERM`, { timeout: 60_000, skip }, async () => {
       const example = await startExample(file);
       const headers = { authorization: `Bearer ${TOKEN}` };
       const call = caller(`${example.url}/api/v0/processes`);
@@ -63,7 +53,7 @@ describe(`examples under ${runtime}`, () => {
         assert.equal(await hello.text(), "hello from the host app\n");
       }
 
-      const sleeper = await call("POST", "/start", { headers, body: { command: "sleep 300" } });
+      const sleeper = await call("POST", "/start", { headers, body: { command: SLEEPER } });
       const { pid } = (await call("GET", `/${sleeper.body.id}`, { headers })).body;
       assert.equal(typeof pid, "number");
       example.child.kill("SIGTERM");

@@ -1,15 +1,15 @@
-// Every limit of docs/api.md §5 at its edge: exactly at the limit passes, one past it is refused (or cut).
-// In process with a fake spawner, plus one real server showing that flags and environment variables reach it.
+// Every limit of docs/api.md §5 at its edge, in process with a fake spawner: exactly at the limit passes, one
+// past it is refused (or cut). Their flags and variables: test/unit/server-config; on a real server: test/e2e/limits.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { createProcessApi, type ProcessApi } from "../src/create-process-api.ts";
-import { DEFAULT_LIMITS, type Limits } from "../src/core/limits.ts";
-import { ProcessManager } from "../src/core/process-manager.ts";
-import { helpText, parseServerConfig } from "../src/cli/server-config.ts";
-import { FakeSpawner, type FakeProcess } from "./support/fake-spawner.ts";
-import { posixHost } from "../src/runtimes/posix/host.ts";
-import { caller, type Caller } from "./support/http.ts";
-import { eventually, liveGroup, startServer, testRuntime } from "./support/server.ts";
+import { createProcessApi, type ProcessApi } from "../../src/create-process-api.ts";
+import type { Limits } from "../../src/core/limits.ts";
+import { ProcessManager } from "../../src/core/process-manager.ts";
+import { FakeSpawner, type FakeProcess } from "../support/fake-spawner.ts";
+import { assertError } from "../support/assert.ts";
+import { bodyOfSize, caller, type Caller, utf8Length as bytes } from "../support/http.ts";
+import { eventually } from "../support/server.ts";
+import { posixHost } from "../../src/runtimes/posix/host.ts";
 
 let api: ProcessApi | null = null;
 let spawner: FakeSpawner;
@@ -27,25 +27,6 @@ afterEach(async () => {
   await api?.close();
   api = null;
 });
-
-function assertError(reply: { status: number; body: any }, status: number, code: string, field?: string) {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(reply.body.code, code);
-  assert.equal(typeof reply.body.message, "string");
-  if (field) assert.ok(reply.body.validations?.some((v: { field: string }) => v.field === field), JSON.stringify(reply.body));
-}
-
-const bytes = (s: string) => new TextEncoder().encode(s).byteLength;
-
-/** A JSON object of exactly `size` UTF-8 bytes: `fields` plus a padding field of `unit`s (and an "x" to even up). */
-function bodyOfSize(size: number, fields: Record<string, unknown>, unit = "x"): string {
-  const room = size - bytes(JSON.stringify({ ...fields, pad: "" }));
-  assert.ok(room >= 0, `cannot pad ${JSON.stringify(fields)} to ${size}`);
-  const pad = unit.repeat(Math.floor(room / bytes(unit))) + "x".repeat(room % bytes(unit));
-  const body = JSON.stringify({ ...fields, pad });
-  assert.equal(bytes(body), size);
-  return body;
-}
 
 async function startRunning(command = "sleep"): Promise<{ id: string; fake: FakeProcess }> {
   const reply = await call("POST", "/start", { body: { command } });
@@ -369,59 +350,5 @@ describe("graces", () => {
     await embedded.close();
     assert.deepEqual(fake.signals, ["SIGTERM", "SIGKILL"]);
     assert.equal((await call("GET", `/${id}`)).body.signal, "SIGKILL");
-  });
-});
-
-describe("configuration", () => {
-  it("has a flag and an environment variable for every limit, the flag winning", () => {
-    const rows = [...helpText("edgeproc").matchAll(/^ {2}--([a-z-]+) N\s+(EDGEPROC_[A-Z_]+)/gm)];
-    const seen = new Set<string>();
-    for (const [, flag, variable] of rows) {
-      if (flag === "port") continue;
-      const fromFlag = parseServerConfig([`--${flag}`, "7"], {}).api.limits ?? {};
-      const keys = Object.keys(fromFlag);
-      assert.equal(keys.length, 1, `--${flag} sets ${keys}`);
-      const key = keys[0] as keyof Limits;
-      assert.equal(fromFlag[key], 7);
-      assert.equal(parseServerConfig([], { [variable!]: "9" }).api.limits?.[key], 9, variable);
-      assert.equal(parseServerConfig([`--${flag}=3`], { [variable!]: "9" }).api.limits?.[key], 3, `--${flag} wins`);
-      seen.add(key);
-    }
-    assert.deepEqual([...seen].sort(), Object.keys(DEFAULT_LIMITS).sort());
-  });
-
-  it(`reaches a real server (${testRuntime()}) through flags and environment variables`, { timeout: 60_000 }, async () => {
-    const server = await startServer(["--max-processes", "2", "--max-body-bytes", "300", "--kill-grace-ms", "300"], {
-      EDGEPROC_MAX_COMMAND_BYTES: "100",
-      EDGEPROC_MAX_PROCESSES: "5",
-    });
-    const pgids: number[] = [];
-    try {
-      const remote = caller(`${server.url}/api/v0/processes`);
-      const command = `true #${"x".repeat(94)}`;
-      assert.equal(bytes(command), 100);
-      assert.equal((await remote("POST", "/run", { body: { command } })).body.exit_code, 0);
-      assertError(await remote("POST", "/run", { body: { command: `${command}x` } }), 400, "invalid_request", "command");
-      // Over real HTTP the body carries Content-Length.
-      const exact = bodyOfSize(300, { command: "true", wait_ms: 0 });
-      assert.equal((await remote("POST", "/run", { raw: exact })).status, 200);
-      assertError(await remote("POST", "/run", { raw: bodyOfSize(301, { command: "true" }) }), 413, "body_too_large");
-      const ids: string[] = [];
-      for (let i = 0; i < 2; i++) {
-        const reply = await remote("POST", "/start", { body: { command: "sleep 300" } });
-        assert.equal(reply.status, 200, JSON.stringify(reply.body));
-        ids.push(reply.body.id);
-        pgids.push((await remote("GET", `/${reply.body.id}`)).body.pid);
-      }
-      // The flag (2) wins over EDGEPROC_MAX_PROCESSES (5).
-      assertError(await remote("POST", "/start", { body: { command: "sleep 300" } }), 429, "too_many_processes");
-      for (const id of ids) {
-        const killed = await remote("POST", `/${id}/signal`, { body: { signal: "kill", wait_ms: 5000 } });
-        assert.equal(killed.body.exited, true, JSON.stringify(killed.body));
-      }
-    } finally {
-      await server.stop();
-    }
-    for (const pgid of pgids) assert.ok(await eventually(async () => (await liveGroup(pgid)).length === 0, 5000));
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { OutputLog, type OutputLogOptions } from "../src/output/output-log.ts";
+import { OutputLog, type OutputLogOptions } from "../../src/output/output-log.ts";
 
 const encoder = new TextEncoder();
 const SUFFIX = " ... [truncated]";

@@ -2,10 +2,12 @@
 // `api.fetch`: every method, the error class, headers, and the SSE stream (to exit, and cancelled by a break).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createClient, type EdgeprocClient, EdgeprocError, type StreamEvent } from "../src/client/index.ts";
-import { createProcessApi, type ProcessApi } from "../src/index.ts";
-import { CHAT_A, CHAT_B } from "./support/http.ts";
-import { eventually, testRuntime } from "./support/server.ts";
+import { createClient, type EdgeprocClient, EdgeprocError, type StreamEvent } from "../../src/client/index.ts";
+import { createProcessApi, type ProcessApi } from "../../src/index.ts";
+import { SLEEPER } from "../support/fixtures.ts";
+import { CHAT_A, CHAT_B } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually } from "../support/server.ts";
 
 const T = { timeout: 60_000 };
 const BASE = "http://edgeproc.test";
@@ -77,14 +79,14 @@ describe(`client on ${testRuntime()}`, () => {
     assert.equal(part.output, "cd");
     assert.equal(part.cursor, 2);
     assert.equal(part.next_cursor, 4);
-    const { id: sleeper } = await client.start({ command: "sleep 30" });
+    const { id: sleeper } = await client.start({ command: SLEEPER });
     const snapshot = await client.output(sleeper, { waitMs: 10, until: "exit" });
     assert.equal(snapshot.running, true);
     await client.signal(sleeper, "kill", { waitMs: 10_000 });
   });
 
   it("list with limit and running filters", T, async () => {
-    const { id } = await client.start({ command: "sleep 30" });
+    const { id } = await client.start({ command: SLEEPER });
     await client.run({ command: "true" });
     const running = await client.list({ running: true });
     assert.ok(running.processes.some((p) => p.id === id));
@@ -128,7 +130,7 @@ describe(`client on ${testRuntime()}`, () => {
     assert.equal(invalid.code, "invalid_request");
     assert.equal(invalid.body.validations?.[0]?.field, "command");
 
-    const { id } = await client.start({ command: "sleep 30" });
+    const { id } = await client.start({ command: SLEEPER });
     const busy = await failure(client.delete(id));
     assert.equal(busy.status, 409);
     assert.equal(busy.code, "still_running");

@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
-import { caller, type Caller } from "./support/http.ts";
-import { eventually, liveGroup, startServer, testRuntime, type TestServer } from "./support/server.ts";
+import { caller, type Caller } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually, liveGroup, startServer, type TestServer } from "../support/server.ts";
 
 const T = { timeout: 60_000 };
 // Short graces keep the matrix fast; the behaviour is the same as with the defaults.

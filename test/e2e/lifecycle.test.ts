@@ -2,8 +2,10 @@
 // SIGTERM/SIGINT leaving no process behind while waiters get their answer and new starts get 503.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { caller } from "./support/http.ts";
-import { eventually, liveGroup, startServer, testRuntime, type TestServer } from "./support/server.ts";
+import { IGNORES_TERM, SLEEPER, STUBBORN_GROUP } from "../support/fixtures.ts";
+import { caller } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually, liveGroup, startServer, type TestServer } from "../support/server.ts";
 
 // `deno serve` closes its listener and open connections itself on SIGTERM/SIGINT (denoland/deno#32862); our handler
 // still ends every group, but a waiter may see its connection cut and a late start a refused connection.
@@ -39,7 +41,7 @@ describe(`e2e lifecycle on ${testRuntime()}`, () => {
     const server = await startServer(["--kill-grace-ms", "3000"]);
     try {
       const call = caller(`${server.url}/api/v0/processes`);
-      const { body } = await call("POST", "/start", { body: { command: "trap '' TERM; sleep 300" } });
+      const { body } = await call("POST", "/start", { body: { command: IGNORES_TERM } });
       const { pid } = (await call("GET", `/${body.id}`)).body;
       server.child.kill("SIGTERM");
       // During the grace the server still answers, and refuses new work (a start racing the signal may pass).
@@ -59,9 +61,8 @@ describe(`e2e lifecycle on ${testRuntime()}`, () => {
 
 async function shutdownScenario(server: TestServer, signal: "SIGTERM" | "SIGINT") {
   const call = caller(`${server.url}/api/v0/processes`);
-  const stubborn = "trap '' TERM; sleep 300 & sleep 300 & echo up; wait; wait";
   const ids: string[] = [];
-  for (const command of [stubborn, "sleep 300", "sleep 300 & echo bg"]) {
+  for (const command of [STUBBORN_GROUP, SLEEPER, "sleep 300 & echo bg"]) {
     const reply = await call("POST", "/start", { body: { command } });
     assert.equal(reply.status, 200);
     ids.push(reply.body.id);

@@ -6,9 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
-import { caller, CHAT_A, CHAT_B, type Caller } from "./support/http.ts";
-import { eventually, liveGroup, startServer, testRuntime, type TestServer } from "./support/server.ts";
-import { sseEvents } from "./support/sse.ts";
+import { GRANDCHILDREN, SLEEPER } from "../support/fixtures.ts";
+import { caller, CHAT_A, CHAT_B, type Caller } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually, liveGroup, startServer, type TestServer } from "../support/server.ts";
+import { sseEvents } from "../support/sse.ts";
 
 const T = { timeout: 60_000 };
 let server: TestServer;
@@ -69,7 +71,7 @@ describe(`e2e extensions on ${testRuntime()}`, () => {
     assert.equal(out.signal, "SIGKILL");
     assert.equal(out.exit_code, -1);
     assert.ok(await eventually(async () => (await liveGroup(pid)).length === 0));
-    const polite = await finished(await start({ command: "sleep 300", timeout_ms: 100 }));
+    const polite = await finished(await start({ command: SLEEPER, timeout_ms: 100 }));
     assert.equal(polite.timed_out, true);
     assert.equal(polite.signal, "SIGTERM");
     const quick = await finished(await start({ command: "true", timeout_ms: 60_000 }));
@@ -89,7 +91,7 @@ describe(`e2e extensions on ${testRuntime()}`, () => {
     const late = await call("POST", `/${id}/stdin`, { body: { data: "x" } });
     assert.equal(late.status, 409);
     assert.equal(late.body.code, "stdin_closed");
-    const none = await start({ command: "sleep 300" });
+    const none = await start({ command: SLEEPER });
     const noPipe = await call("POST", `/${none}/stdin`, { body: { data: "x" } });
     assert.equal(noPipe.status, 409);
     await kill(none);
@@ -133,7 +135,7 @@ describe(`e2e extensions on ${testRuntime()}`, () => {
   });
 
   it("spawns once for eight concurrent starts with one client_token; 409 on different parameters", T, async () => {
-    const body = { command: "sleep 300", client_token: "build-42" };
+    const body = { command: SLEEPER, client_token: "build-42" };
     const headers = { "Coder-Chat-Id": CHAT_A };
     const replies = await Promise.all(Array.from({ length: 8 }, () => call("POST", "/start", { body, headers })));
     const ids = new Set(replies.map((r) => r.body.id));
@@ -141,7 +143,7 @@ describe(`e2e extensions on ${testRuntime()}`, () => {
     assert.equal(replies.filter((r) => r.body.started === true).length, 1);
     assert.ok(replies.every((r) => r.status === 200 && r.body.attached === !r.body.started));
     const running = (await call("GET", "/list?running=true&limit=1000", { headers })).body.processes;
-    assert.equal(running.filter((p: { command: string }) => p.command === "sleep 300").length, 1);
+    assert.equal(running.filter((p: { command: string }) => p.command === SLEEPER).length, 1);
     const conflict = await call("POST", "/start", { body: { ...body, env: { A: "1" } }, headers });
     assert.equal(conflict.status, 409);
     assert.equal(conflict.body.code, "token_conflict");
@@ -184,10 +186,10 @@ describe(`e2e extensions on ${testRuntime()}`, () => {
     const int = await finished(trapped);
     assert.equal(int.output, "got-int\n");
     assert.equal(int.exit_code, 3);
-    const hup = await start({ command: "sleep 300" });
+    const hup = await start({ command: SLEEPER });
     await call("POST", `/${hup}/signal`, { body: { signal: "hangup" } });
     assert.equal((await finished(hup)).signal, "SIGHUP");
-    const group = await start({ command: "sleep 300 & sleep 300 & wait" });
+    const group = await start({ command: GRANDCHILDREN });
     const verified = await call("POST", `/${group}/signal`, { body: { signal: "kill", wait_ms: 5000 } });
     assert.equal(verified.status, 200);
     assert.equal(verified.body.exited, true);
@@ -300,7 +302,7 @@ describe(`e2e extensions on ${testRuntime()}`, () => {
 
   it("deletes exited processes only, within the chat", T, async () => {
     const a = { "Coder-Chat-Id": CHAT_A };
-    const id = await start({ command: "sleep 300" }, a);
+    const id = await start({ command: SLEEPER }, a);
     const busy = await call("DELETE", `/${id}`, { headers: a });
     assert.equal(busy.status, 409);
     assert.equal(busy.body.code, "still_running");

@@ -5,8 +5,10 @@ import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { caller, CHAT_A, CHAT_B, type Caller } from "./support/http.ts";
-import { eventually, liveGroup, rssKiB, startServer, testRuntime, type TestServer } from "./support/server.ts";
+import { SLEEPER } from "../support/fixtures.ts";
+import { caller, CHAT_A, CHAT_B, type Caller } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually, liveGroup, rssKiB, startServer, type TestServer } from "../support/server.ts";
 
 const T = { timeout: 60_000 };
 let server: TestServer;
@@ -148,7 +150,7 @@ describe(`e2e core on ${testRuntime()}`, () => {
   });
 
   it("survives a client that aborts its wait", T, async () => {
-    const id = await start("sleep 300");
+    const id = await start(SLEEPER);
     const controller = new AbortController();
     const waiting = call("GET", `/${id}/output?wait=true`, { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
@@ -160,7 +162,7 @@ describe(`e2e core on ${testRuntime()}`, () => {
   });
 
   it("wakes two concurrent waiters with a kill", T, async () => {
-    const id = await start("sleep 300");
+    const id = await start(SLEEPER);
     const waiters = [call("GET", `/${id}/output?wait=true`), call("GET", `/${id}/output?wait=true`)];
     const kill = await call("POST", `/${id}/signal`, { body: { signal: "kill" } });
     assert.equal(kill.status, 200);
@@ -172,7 +174,7 @@ describe(`e2e core on ${testRuntime()}`, () => {
   });
 
   it("terminates, then answers 409 to a signal for the exited process", T, async () => {
-    const id = await start("sleep 300");
+    const id = await start(SLEEPER);
     assert.equal((await call("POST", `/${id}/signal`, { body: { signal: "terminate" } })).status, 200);
     const out = await finished(id);
     assert.equal(out.signal, "SIGTERM");
@@ -214,8 +216,8 @@ describe(`e2e core on ${testRuntime()}`, () => {
   it("scopes list, output and signal per chat", T, async () => {
     const a = { "Coder-Chat-Id": CHAT_A };
     const b = { "Coder-Chat-Id": CHAT_B };
-    const idA = await start("sleep 300", {}, a);
-    const idB = await start("sleep 300", {}, b);
+    const idA = await start(SLEEPER, {}, a);
+    const idB = await start(SLEEPER, {}, b);
     const listA = (await call("GET", "/list", { headers: a })).body.processes.map((p: { id: string }) => p.id);
     assert.ok(listA.includes(idA) && !listA.includes(idB));
     assert.equal((await call("GET", `/${idA}/output`, { headers: b })).status, 404);
@@ -234,7 +236,7 @@ describe(`e2e core on ${testRuntime()}`, () => {
       ids.push(await start(`exit ${i}`, {}, chat));
       await finished(ids.at(-1)!, chat);
     }
-    const sleeper = await start("sleep 300", {}, chat);
+    const sleeper = await start(SLEEPER, {}, chat);
     const list = (await call("GET", "/list", { headers: chat })).body.processes;
     assert.equal(list.length, 10);
     assert.equal(list[0].id, sleeper);

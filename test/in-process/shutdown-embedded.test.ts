@@ -1,15 +1,17 @@
 // Shutdown when embedded (docs/api.md §6): `close()` on an in-process API with the real spawner refuses new starts
 // (503), SIGTERMs every group, SIGKILLs what ignores it after the grace, answers every waiter and stream, and
-// leaves no process behind. The server's SIGTERM/SIGINT cases are in e2e-lifecycle.test.ts.
+// leaves no process behind. The server's SIGTERM/SIGINT cases are in test/e2e/lifecycle.test.ts.
 import assert from "node:assert/strict";
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { describe, it } from "node:test";
-import { createProcessApi, type ProcessApi } from "../src/create-process-api.ts";
-import { caller, type Caller } from "./support/http.ts";
-import { eventually, liveGroup, testRuntime } from "./support/server.ts";
+import { createProcessApi, type ProcessApi } from "../../src/create-process-api.ts";
+import { STUBBORN_GROUP } from "../support/fixtures.ts";
+import { caller, type Caller } from "../support/http.ts";
+import { testRuntime } from "../support/runtime.ts";
+import { eventually, liveGroup } from "../support/server.ts";
 
 const T = { timeout: 60_000 };
 const BASE = "http://edgeproc.embedded/api/v0/processes";
@@ -50,7 +52,7 @@ describe(`close() when embedded (${testRuntime()})`, () => {
     const { api, call, cleanup } = await embedded(300);
     try {
       const commands = {
-        stubborn: "trap '' TERM; sleep 300 & sleep 300 & echo up; wait; wait",
+        stubborn: STUBBORN_GROUP,
         plain: "echo plain; sleep 300",
         holder: "sleep 300 & echo parent-left",
       };

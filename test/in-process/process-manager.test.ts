@@ -1,11 +1,11 @@
 // The manager's own logic with a fake spawner and a fake clock: ordering, retention, timeouts, close.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { ProcessManager } from "../src/core/process-manager.ts";
-import type { StartOptions } from "../src/core/start-params.ts";
-import { processInfo, signalResponse } from "../src/http/process-view.ts";
-import { posixHost } from "../src/runtimes/posix/host.ts";
-import { FakeSpawner } from "./support/fake-spawner.ts";
+import { ProcessManager } from "../../src/core/process-manager.ts";
+import type { StartOptions } from "../../src/core/start-params.ts";
+import { processInfo, signalResponse } from "../../src/http/process-view.ts";
+import { posixHost } from "../../src/runtimes/posix/host.ts";
+import { FakeSpawner } from "../support/fake-spawner.ts";
 
 const NO_CHAT = { chatId: null, ancestorIds: [] };
 let spawner: FakeSpawner;

@@ -1,7 +1,7 @@
 // Chat header parsing, as coder parses it (reference §1): bad ids mean "no chat", bad ancestors are skipped.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chatScope, parseUuid } from "../src/http/chat-headers.ts";
+import { chatScope, parseUuid } from "../../src/http/chat-headers.ts";
 
 const ID = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 

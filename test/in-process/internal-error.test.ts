@@ -2,8 +2,8 @@
 // 500 internal_error: its message, which may hold paths or secrets, never reaches the client.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createProcessApi } from "../src/index.ts";
-import { FakeSpawner } from "./support/fake-spawner.ts";
+import { createProcessApi } from "../../src/index.ts";
+import { FakeSpawner } from "../support/fake-spawner.ts";
 
 describe("unexpected errors", () => {
   it("answers 500 internal_error without the message, and logs the error once", async () => {

@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import * as v from "valibot";
-import type { ErrorCode } from "../src/core/errors.ts";
-import { errorStatus } from "../src/http/error-response.ts";
-import { StreamQuerySchema } from "../src/wire/request-schemas.ts";
-import { createProcessApi, type ProcessApi, type ProcessApiOptions } from "../src/index.ts";
+import type { ErrorCode } from "../../src/core/errors.ts";
+import { errorStatus } from "../../src/http/error-response.ts";
+import { StreamQuerySchema } from "../../src/wire/request-schemas.ts";
+import { createProcessApi, type ProcessApi, type ProcessApiOptions } from "../../src/index.ts";
 import {
   ErrorBodySchema,
   HealthResponseSchema,
@@ -15,7 +15,7 @@ import {
   ProcessInfoSchema,
   SignalResponseSchema,
   StartResponseSchema,
-} from "../src/wire/response-schemas.ts";
+} from "../../src/wire/response-schemas.ts";
 import {
   ListQuerySchema,
   OutputQuerySchema,
@@ -23,9 +23,10 @@ import {
   SignalRequestSchema,
   StartRequestSchema,
   StdinRequestSchema,
-} from "../src/wire/request-schemas.ts";
-import { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../src/wire/response-schemas.ts";
-import { FakeSpawner } from "./support/fake-spawner.ts";
+} from "../../src/wire/request-schemas.ts";
+import { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../../src/wire/response-schemas.ts";
+import { FakeSpawner } from "../support/fake-spawner.ts";
+import { parseEventStream } from "../support/sse.ts";
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
 type Json = any;
@@ -100,7 +101,7 @@ const LOOSE: Record<string, (example: Json) => void> = {
   mcp: (example) => assert.equal(example.jsonrpc, "2.0"),
   openApiDocument: (example) => assert.match(example.openapi, /^3\.1\.\d+$/),
   streamProcessOutput: (example) => {
-    const events = parseSse(example);
+    const events = parseEventStream(example);
     assert.ok(events.length > 0);
     for (const event of events) {
       assert.ok(["output", "gap", "exit"].includes(event.event), event.event);
@@ -126,18 +127,6 @@ const ERROR_CODES: ErrorCode[] = [
   "start_failed",
   "shutting_down",
 ];
-
-function parseSse(text: string): { event: string; data: string }[] {
-  return text
-    .split("\n\n")
-    .filter((block) => block.trim() !== "")
-    .map((block) => {
-      const fields = Object.fromEntries(
-        block.split("\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
-      );
-      return { event: fields.event, data: fields.data };
-    });
-}
 
 function assertValid(schema: AnySchema, value: unknown, what: string) {
   const result = v.safeParse(schema, value);

@@ -1,18 +1,10 @@
 // The server's flags and environment variables (docs/api.md §6): parsing, precedence, errors, and a `--help` that
-// lists every setting, printed by the real server entry of the runtime under test.
+// lists every setting. The real server entry printing it: test/e2e/server-entry.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import process from "node:process";
 import { describe, it } from "node:test";
-import { DEFAULT_LIMITS, type Limits } from "../src/core/limits.ts";
-import { ConfigError, helpText, parseServerConfig } from "../src/cli/server-config.ts";
-import { testRuntime } from "./support/server.ts";
-
-const root = fileURLToPath(new URL("..", import.meta.url));
-
-/** Every flag docs/api.md §6 promises, besides one per limit. */
-const FLAGS = ["port", "host", "workdir", "base-path", "token", "quiet"];
+import { DEFAULT_LIMITS, type Limits } from "../../src/core/limits.ts";
+import { ConfigError, helpText, parseServerConfig } from "../../src/cli/server-config.ts";
+import { FLAGS, helpRows } from "../support/help-rows.ts";
 
 describe("parseServerConfig", () => {
   it("defaults to 127.0.0.1:7070, no token, access log on", () => {
@@ -98,18 +90,6 @@ describe("parseServerConfig", () => {
   });
 });
 
-/** The rows of the help text: flag, whether it takes a value, and its variables. */
-function helpRows(text: string): { flag: string; takesValue: boolean; vars: string[] }[] {
-  const rows = [];
-  for (const line of text.split("\n")) {
-    const match = /^ {2}--([a-z-]+)( [A-Z]+)?\s+([A-Z_0-9=, ]+?)\s+default /.exec(line);
-    if (!match) continue;
-    const vars = match[3]!.split(", ").map((v) => v.replace(/=.*/, ""));
-    rows.push({ flag: match[1]!, takesValue: match[2] !== undefined, vars });
-  }
-  return rows;
-}
-
 describe("helpText", () => {
   const rows = helpRows(helpText("edgeproc"));
 
@@ -135,42 +115,21 @@ describe("helpText", () => {
   });
 });
 
-function entryCommand(args: string[]): [string, string[]] {
-  const runtime = testRuntime();
-  if (runtime === "bun") return [`${root}node_modules/.bin/bun`, ["run", `${root}src/cli/bun.ts`, ...args]];
-  if (runtime === "deno") return ["bash", [`${root}scripts/start-deno.sh`, ...args]];
-  return ["node", ["--import", "tsx", `${root}src/cli/node.ts`, ...args]];
-}
-
-function runEntry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [cmd, argv] = entryCommand(args);
-  const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
-
-describe(`server entry (${testRuntime()})`, () => {
-  it("prints every flag for --help and exits 0", { timeout: 60_000 }, async () => {
-    const { code, stdout, stderr } = await runEntry(["--help"]);
-    assert.equal(code, 0, stderr);
-    assert.match(stdout, /^Usage: /);
-    const printed = helpRows(stdout).map((r) => r.flag);
-    assert.deepEqual(printed, helpFlags(), "the entry prints helpText");
-    for (const flag of FLAGS) assert.ok(printed.includes(flag), `--${flag} missing`);
-    assert.match(stdout, /--help, -h/);
-    assert.doesNotMatch(stdout, /listening/);
-  });
-
-  it("exits 2 with the reason for a bad flag", { timeout: 60_000 }, async () => {
-    const { code, stderr } = await runEntry(["--max-processes", "lots"]);
-    assert.equal(code, 2);
-    assert.match(stderr, /--max-processes .*"lots"/);
+describe("limit configuration", () => {
+  it("has a flag and an environment variable for every limit, the flag winning", () => {
+    const rows = [...helpText("edgeproc").matchAll(/^ {2}--([a-z-]+) N\s+(EDGEPROC_[A-Z_]+)/gm)];
+    const seen = new Set<string>();
+    for (const [, flag, variable] of rows) {
+      if (flag === "port") continue;
+      const fromFlag = parseServerConfig([`--${flag}`, "7"], {}).api.limits ?? {};
+      const keys = Object.keys(fromFlag);
+      assert.equal(keys.length, 1, `--${flag} sets ${keys}`);
+      const key = keys[0] as keyof Limits;
+      assert.equal(fromFlag[key], 7);
+      assert.equal(parseServerConfig([], { [variable!]: "9" }).api.limits?.[key], 9, variable);
+      assert.equal(parseServerConfig([`--${flag}=3`], { [variable!]: "9" }).api.limits?.[key], 3, `--${flag} wins`);
+      seen.add(key);
+    }
+    assert.deepEqual([...seen].sort(), Object.keys(DEFAULT_LIMITS).sort());
   });
 });
-
-function helpFlags(): string[] {
-  return helpRows(helpText("edgeproc")).map((r) => r.flag);
-}

@@ -4,11 +4,12 @@
 import assert from "node:assert/strict";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
-import { createClient, type EdgeprocClient, type FetchFunction } from "../src/client/index.ts";
-import { createProcessApi, type ProcessApi } from "../src/index.ts";
-import { type AgentTools, capOutput, createAgentTools, formatDuration, parseDuration } from "../src/tools/index.ts";
-import type { ToolResult } from "../src/tools/index.ts";
-import { testRuntime } from "./support/server.ts";
+import { createClient, type EdgeprocClient, type FetchFunction } from "../../src/client/index.ts";
+import { createProcessApi, type ProcessApi } from "../../src/index.ts";
+import { type AgentTools, capOutput, createAgentTools, formatDuration, parseDuration } from "../../src/tools/index.ts";
+import type { ToolResult } from "../../src/tools/index.ts";
+import { SLEEPER } from "../support/fixtures.ts";
+import { testRuntime } from "../support/runtime.ts";
 
 const T = { timeout: 60_000 };
 let api: ProcessApi;
@@ -87,7 +88,7 @@ describe(`execute on ${testRuntime()}`, () => {
   });
 
   it("starts in the background and returns the id at once", T, async () => {
-    const result = valueOf(await tools.execute.run({ command: "sleep 30", run_in_background: true, timeout: "bad" }));
+    const result = valueOf(await tools.execute.run({ command: SLEEPER, run_in_background: true, timeout: "bad" }));
     assert.equal(result.success, true);
     assert.equal(typeof result.background_process_id, "string");
     const info = await client.get(result.background_process_id!);
@@ -145,7 +146,7 @@ describe(`execute on ${testRuntime()}`, () => {
       if (new URL(request.url).searchParams.has("wait_ms")) throw new TypeError("connection reset");
       return api.fetch(request);
     });
-    const result = valueOf(await createAgentTools(flaky).execute.run({ command: "sleep 30" }));
+    const result = valueOf(await createAgentTools(flaky).execute.run({ command: SLEEPER }));
     assert.equal(result.success, false);
     assert.equal(result.exit_code, -1);
     assert.equal(
@@ -161,7 +162,7 @@ describe(`execute on ${testRuntime()}`, () => {
       if (request.url.includes("/output")) throw new TypeError("network down");
       return api.fetch(request);
     });
-    const result = valueOf(await createAgentTools(broken).execute.run({ command: "sleep 30" }));
+    const result = valueOf(await createAgentTools(broken).execute.run({ command: SLEEPER }));
     const id = result.background_process_id!;
     assert.equal(result.error, `get process output: network down; use process_output with ID ${id} to retry`);
     assert.equal(result.exit_code, -1);
