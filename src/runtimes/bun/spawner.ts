@@ -6,7 +6,7 @@
 import { constants } from "node:os";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
 import { bunGlobal, type BunApi, type BunSubprocess } from "./bun-api.ts";
-import { GroupHandle } from "../posix/group-handle.ts";
+import { spawnedProcess } from "../posix/group-handle.ts";
 import { liveGroupMembers } from "../posix/process-group.ts";
 import { SHELL, shellScript } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
@@ -50,19 +50,12 @@ async function spawnBun(bun: BunApi, request: SpawnRequest): Promise<SpawnedProc
     const signal = proc.signalCode;
     return signal === null ? { exitCode: code, signal: null } : { exitCode: null, signal: signalName(signal) };
   });
-  const group = new GroupHandle(pid, exited);
-  return {
+  return spawnedProcess({
     pid,
     output: proc.stdout,
     stdin: input ? writableOf(input.writable) : null,
     exited,
-    signalGroup: (signal) => group.signal(signal),
-    signalGroupNow: (signal) => group.signalNow(signal),
-    groupMembers: () => group.members(),
-    get groupAlive() {
-      return group.alive;
-    },
-  };
+  });
 }
 
 /** The writer's side of the stdin stream, with Bun's reason-less cancel (child gone) turned into EPIPE. */

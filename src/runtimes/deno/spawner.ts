@@ -5,7 +5,7 @@
 
 import { existsSync } from "node:fs";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest, SpawnError } from "../../core/spawner.ts";
-import { GroupHandle } from "../posix/group-handle.ts";
+import { spawnedProcess } from "../posix/group-handle.ts";
 import { liveGroupMembers } from "../posix/process-group.ts";
 import { SHELL, shellScript } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
@@ -96,20 +96,12 @@ async function spawnDeno(deno: DenoLike, setsid: string | null, request: SpawnRe
   const exited = child.status.then(
     ({ code, signal }): ExitStatus => (signal === null ? { exitCode: code, signal: null } : { exitCode: null, signal }),
   );
-  const group = new GroupHandle(pid, exited);
-  return {
+  return spawnedProcess({
     pid,
     output: readableOf(reader, first),
     stdin: request.stdin ? child.stdin : null,
     exited,
-    // Group kill through `kill(-pid)`: `child.kill()` throws once the child has exited and misses grandchildren.
-    signalGroup: (signal) => group.signal(signal),
-    signalGroupNow: (signal) => group.signalNow(signal),
-    groupMembers: () => group.members(),
-    get groupAlive() {
-      return group.alive;
-    },
-  };
+  });
 }
 
 /**

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
-import { GroupHandle } from "../posix/group-handle.ts";
+import { spawnedProcess } from "../posix/group-handle.ts";
 import { liveGroupMembers } from "../posix/process-group.ts";
 import { SHELL, shellScript } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
@@ -52,19 +52,12 @@ async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
       resolve(signal ? { exitCode: null, signal } : { exitCode: code, signal: null });
     });
   });
-  const group = new GroupHandle(pid, exited);
-  return {
+  return spawnedProcess({
     pid,
     output: readableOf(child.stdout as Readable),
     stdin: child.stdin ? writableOf(child.stdin) : null,
     exited,
-    signalGroup: (signal) => group.signal(signal),
-    signalGroupNow: (signal) => group.signalNow(signal),
-    groupMembers: () => group.members(),
-    get groupAlive() {
-      return group.alive;
-    },
-  };
+  });
 }
 
 /**

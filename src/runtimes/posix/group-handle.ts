@@ -11,7 +11,7 @@
  * signalled: losing control of a descendant beats killing a stranger.
  * @module
  */
-import type { SignalName } from "../../core/spawner.ts";
+import type { ExitStatus, SignalName, SpawnedProcess } from "../../core/spawner.ts";
 import { groupExists, groupMembers, groupMembersSync, nowTicks, signalGroup, type GroupMember } from "./process-group.ts";
 
 const key = (m: GroupMember) => `${m.pid}:${m.startTicks}`;
@@ -116,4 +116,29 @@ export class GroupHandle {
     this.#accept(members, at);
     return members;
   }
+}
+
+/** What a spawner knows of its process; {@link spawnedProcess} adds the group control. */
+export type SpawnedPipes = Pick<SpawnedProcess, "pid" | "output" | "stdin"> & { exited: Promise<ExitStatus> };
+
+/**
+ * A {@link SpawnedProcess} whose group is controlled through a {@link GroupHandle}: the one way every spawner
+ * signals, so `kill(-pid)` is never sent to a group that may no longer be ours (and `child.kill()` would miss
+ * grandchildren, and throws on Deno once the child has exited).
+ * @example
+ * ```ts
+ * return spawnedProcess({ pid, output, stdin: null, exited });
+ * ```
+ */
+export function spawnedProcess(pipes: SpawnedPipes): SpawnedProcess {
+  const group = new GroupHandle(pipes.pid, pipes.exited);
+  return {
+    ...pipes,
+    signalGroup: (signal) => group.signal(signal),
+    signalGroupNow: (signal) => group.signalNow(signal),
+    groupMembers: () => group.members(),
+    get groupAlive() {
+      return group.alive;
+    },
+  };
 }
