@@ -81,13 +81,13 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
   if (options.accessLog) app.use("*", accessLog(options.accessLog, basePath));
   app.get("/healthz", (c) => {
     const body: HealthResponse = {
-      status: "ok",
+      status: manager.closed ? "shutting_down" : "ok",
       runtime,
       version: VERSION,
       processes: manager.counts(),
       activity: { ...manager.activity },
     };
-    return c.json(body);
+    return c.json(body, manager.closed ? 503 : 200);
   });
   if (options.token) app.use("*", requireToken(options.token));
   // Behind the token like every route but /healthz (docs/api.md §6); built on first request, as few clients ask.

@@ -1,6 +1,6 @@
 /**
  * What every server entry does around its runtime's `serve`: `--help`, config errors, the listening line, the
- * loopback warning, and shutdown on SIGTERM/SIGINT that leaves no process of ours behind.
+ * loopback warning, and shutdown on SIGTERM, SIGINT, SIGHUP or SIGQUIT that leaves no process of ours behind.
  * @module
  */
 import process from "node:process";
@@ -41,7 +41,7 @@ export function prepareServer(command: string, argv = process.argv.slice(2)): { 
 }
 
 /**
- * Prints the URL and installs the shutdown: on SIGTERM or SIGINT, refuse new starts, end every process group
+ * Prints the URL and installs the shutdown: on SIGTERM, SIGINT, SIGHUP or SIGQUIT, refuse new starts, end every process group
  * (TERM, KILL after the grace), wait, stop listening, exit 0. On any exit, SIGKILL what is left.
  * @example
  * ```ts
@@ -61,7 +61,7 @@ export function serveLifecycle(api: ProcessApi, url: string, stopListening: () =
     console.error("edgeproc: stopped");
     process.exit(0);
   };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  // SIGHUP (a closed terminal) and SIGQUIT would otherwise end the server with no cleanup at all.
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"] as const) process.on(signal, () => void shutdown(signal));
   process.on("exit", () => api.manager.killAllNow());
 }

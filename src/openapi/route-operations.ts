@@ -231,7 +231,8 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       public: true,
       operationId: "health",
       summary: "Health",
-      description: "Liveness and counts; never needs the token (docs/api.md §4.10).",
+      description:
+        "Liveness and counts; never needs the token (docs/api.md §4.10). From the moment shutdown begins it answers 503 with the same body and `status: \"shutting_down\"`.",
       ok: { description: "The server is up.", schema: "HealthResponse", example: EXAMPLES.health },
       errors: [],
     },

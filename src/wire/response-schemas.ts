@@ -100,7 +100,8 @@ export type SignalResponse = v.InferOutput<typeof SignalResponseSchema>;
 
 /** The answer of `GET /healthz` (docs/api.md §4.10). */
 export const HealthResponseSchema = v.object({
-  status: v.literal("ok"),
+  /** `shutting_down` (with status 503) from the moment shutdown begins, so a readiness probe stops routing here. */
+  status: v.picklist(["ok", "shutting_down"]),
   runtime: v.picklist(["bun", "deno", "node"]),
   version: v.string(),
   processes: v.object({ running: v.number(), total: v.number() }),

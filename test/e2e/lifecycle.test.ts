@@ -26,7 +26,7 @@ describe(`e2e lifecycle on ${testRuntime()}`, () => {
     }
   });
 
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"] as const) {
     it(`shuts down on ${signal}: every group dies, waiters answered, nothing left`, { timeout: 60_000 }, async () => {
       const server = await startServer(["--kill-grace-ms", "500"]);
       try {
@@ -51,6 +51,8 @@ describe(`e2e lifecycle on ${testRuntime()}`, () => {
       }
       assert.equal(refused.status, 503);
       assert.equal(refused.body.code, "shutting_down");
+      const health = await caller(server.url)("GET", "/healthz");
+      assert.deepEqual([health.status, health.body.status], [503, "shutting_down"]);
       await server.exited;
       assert.deepEqual(await liveGroup(pid), []);
     } finally {
@@ -59,7 +61,7 @@ describe(`e2e lifecycle on ${testRuntime()}`, () => {
   });
 });
 
-async function shutdownScenario(server: TestServer, signal: "SIGTERM" | "SIGINT") {
+async function shutdownScenario(server: TestServer, signal: NodeJS.Signals) {
   const call = caller(`${server.url}/api/v0/processes`);
   const ids: string[] = [];
   for (const command of [STUBBORN_GROUP, SLEEPER, "sleep 300 & echo bg"]) {

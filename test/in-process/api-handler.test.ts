@@ -355,3 +355,17 @@ describe("options", () => {
     await reader.cancel();
   });
 });
+
+describe("healthz during shutdown", () => {
+  it("answers 503 shutting_down from the moment close() begins", async () => {
+    setup();
+    const before = await api.fetch(new Request("http://edgeproc.test/healthz"));
+    assert.deepEqual([before.status, ((await before.json()) as { status: string }).status], [200, "ok"]);
+    await call("POST", "/start", { body: { command: "stubborn" } });
+    const closing = api.close();
+    const during = await api.fetch(new Request("http://edgeproc.test/healthz"));
+    assert.deepEqual([during.status, ((await during.json()) as { status: string }).status], [503, "shutting_down"]);
+    for (const p of spawner.processes) p.die("SIGKILL");
+    await closing;
+  });
+});
