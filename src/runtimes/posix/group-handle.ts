@@ -12,6 +12,7 @@
  * @module
  */
 import type { ExitStatus, SignalName, SpawnedProcess } from "../../core/spawner.ts";
+import { watchGroup } from "./watchdog.ts";
 import { groupExists, groupMembers, groupMembersSync, nowTicks, signalGroup, type GroupMember } from "./process-group.ts";
 
 const key = (m: GroupMember) => `${m.pid}:${m.startTicks}`;
@@ -37,9 +38,10 @@ export class GroupHandle {
 
   constructor(pgid: number, shellExited: Promise<unknown>) {
     this.#pgid = pgid;
+    watchGroup(pgid, true);
     void shellExited.then(() => {
       this.#shellAlive = false;
-      if (!groupExists(pgid)) this.#gone = true;
+      if (!groupExists(pgid)) this.#markGone();
       else this.#firstLook = this.#look().then(() => void (this.#firstLook = null));
     });
   }
@@ -50,7 +52,7 @@ export class GroupHandle {
    */
   get alive(): boolean {
     if (this.#shellAlive) return true;
-    if (!this.#gone && !groupExists(this.#pgid)) this.#gone = true;
+    if (!this.#gone && !groupExists(this.#pgid)) this.#markGone();
     return !this.#gone;
   }
 
@@ -94,22 +96,27 @@ export class GroupHandle {
   }
 
   #accept(members: GroupMember[], at: number): void {
-    if (members.length === 0) this.#gone = true;
+    if (members.length === 0) this.#markGone();
     this.#known = new Set(members.map(key));
     this.#confirmedTicks = Math.floor(at);
+  }
+
+  #markGone(): void {
+    if (!this.#gone) watchGroup(this.#pgid, false);
+    this.#gone = true;
   }
 
   #send(signal: SignalName): boolean {
     const sent = signalGroup(this.#pgid, signal);
     // With the shell alive the group cannot be empty; a refusal then is no proof it is gone.
-    if (!sent && !this.#shellAlive) this.#gone = true;
+    if (!sent && !this.#shellAlive) this.#markGone();
     return sent;
   }
 
   /** `members` if the group is provably still ours, else none (and the group is gone for good). */
   #ours(members: GroupMember[], at: number): GroupMember[] {
     if (!members.some((m) => this.#known.has(key(m)) || m.startTicks < this.#confirmedTicks)) {
-      this.#gone = true;
+      this.#markGone();
       this.#known.clear();
       return [];
     }
