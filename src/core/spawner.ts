@@ -62,11 +62,6 @@ export interface Spawner {
    * @throws {SpawnError} when the OS refuses (every runtime's failure arrives here as a rejection).
    */
   spawn(request: SpawnRequest): Promise<SpawnedProcess>;
-  /**
-   * The pids of the live members of process group `pgid` (zombies count as gone), read from the OS.
-   * Used to verify a kill and to signal a group whose shell already exited.
-   */
-  liveGroupMembers(pgid: number): Promise<number[]>;
 }
 
 /**

@@ -5,7 +5,6 @@
  */
 
 import type { Spawner } from "../core/spawner.ts";
-import { liveGroupMembers } from "./posix/process-group.ts";
 
 /** A runtime edgeproc runs on. */
 export type RuntimeName = "bun" | "deno" | "node";
@@ -50,7 +49,5 @@ export function createSpawner(runtime: RuntimeName = detectRuntime()): Spawner {
   return {
     name: runtime,
     spawn: async (request) => (await (loaded ??= loadSpawner(runtime))).spawn(request),
-    // The same /proc reader on every runtime: no need to load a spawner to look.
-    liveGroupMembers,
   };
 }

@@ -15,6 +15,8 @@ import { createSpawner, detectRuntime } from "../../src/runtimes/create-spawner.
 import { createNodeSpawner } from "../../src/runtimes/node/spawner.ts";
 import { spawnFailure } from "../../src/runtimes/posix/spawn-failure.ts";
 import { SLEEPER } from "../support/fixtures.ts";
+// The OS truth comes from ps, not from the spawner's own /proc reader that these tests check.
+import { liveGroup } from "../support/server.ts";
 
 const BASE_ENV = { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin" };
 
@@ -207,22 +209,25 @@ function spawnerContract(name: string, factory: () => Spawner, skip: string | fa
     it("settles exited while a background grandchild still holds the pipe", TIMEOUT, async () => {
       const proc = await start("sleep 30 & echo started");
       assert.deepEqual(await proc.exited, { exitCode: 0, signal: null });
-      assert.notDeepEqual(await spawner.liveGroupMembers(proc.pid), []);
+      assert.notDeepEqual(await liveGroup(proc.pid), []);
+      assert.notDeepEqual(await proc.groupMembers(), []);
+      assert.equal(proc.groupAlive, true);
     });
 
     it("lists the live members of the group while running", TIMEOUT, async () => {
       const proc = await start("sleep 100 & sleep 100");
-      const members = await eventually(() => spawner.liveGroupMembers(proc.pid), (pids) => pids.length >= 2);
+      const members = await eventually(() => proc.groupMembers(), (pids) => pids.length >= 2);
       assert.ok(members.includes(proc.pid), `${proc.pid} in ${members}`);
       assert.ok(members.length >= 2, `${members}`);
+      assert.deepEqual(await proc.groupMembers(), await liveGroup(proc.pid), "the spawner and ps agree");
     });
 
     it("kills grandchildren with a group signal", TIMEOUT, async () => {
       const proc = await start("sleep 100 & sleep 100");
-      await eventually(() => spawner.liveGroupMembers(proc.pid), (pids) => pids.length >= 2);
+      await eventually(() => liveGroup(proc.pid), (pids) => pids.length >= 2);
       assert.equal(await proc.signalGroup("SIGKILL"), true);
       assert.deepEqual(await proc.exited, { exitCode: null, signal: "SIGKILL" });
-      const left = await eventually(() => spawner.liveGroupMembers(proc.pid), (pids) => pids.length === 0);
+      const left = await eventually(() => liveGroup(proc.pid), (pids) => pids.length === 0);
       assert.deepEqual(left, []);
     });
 
@@ -231,7 +236,33 @@ function spawnerContract(name: string, factory: () => Spawner, skip: string | fa
       await proc.exited;
       assert.equal(await proc.signalGroup("SIGTERM"), false);
       assert.equal(await proc.signalGroup("SIGKILL"), false);
-      assert.deepEqual(await spawner.liveGroupMembers(proc.pid), []);
+      assert.deepEqual(await proc.groupMembers(), []);
+      assert.equal(proc.groupAlive, false);
+      assert.deepEqual(await liveGroup(proc.pid), []);
+    });
+
+    it("keeps control of members that outlive the shell, then counts the group gone for good", TIMEOUT, async () => {
+      const proc = await start("sleep 300 >/dev/null 2>&1 & echo up");
+      assert.equal(await readText(proc.output), "up\n");
+      await proc.exited;
+      const members = await proc.groupMembers();
+      assert.equal(members.length, 1, `${members}`);
+      assert.deepEqual(members, await liveGroup(proc.pid));
+      assert.equal(proc.groupAlive, true);
+      assert.equal(await proc.signalGroup("SIGKILL"), true);
+      assert.deepEqual(await eventually(() => liveGroup(proc.pid), (pids) => pids.length === 0), []);
+      assert.deepEqual(await proc.groupMembers(), []);
+      assert.equal(proc.groupAlive, false);
+      assert.equal(await proc.signalGroup("SIGKILL"), false);
+    });
+
+    it("ends a lingering group synchronously with signalGroupNow (a server on its way out)", TIMEOUT, async () => {
+      const proc = await start("sleep 300 >/dev/null 2>&1 & echo up");
+      assert.equal(await readText(proc.output), "up\n");
+      await proc.exited;
+      assert.equal((await proc.groupMembers()).length, 1);
+      proc.signalGroupNow("SIGKILL");
+      assert.deepEqual(await eventually(() => liveGroup(proc.pid), (pids) => pids.length === 0), []);
     });
 
     it("stops capture on cancel without killing the process", TIMEOUT, async () => {
@@ -241,7 +272,7 @@ function spawnerContract(name: string, factory: () => Spawner, skip: string | fa
       await reader.cancel();
       assert.equal((await reader.read()).done, true);
       assert.equal(await settlesWithin(proc.exited, 300), false);
-      assert.ok((await spawner.liveGroupMembers(proc.pid)).includes(proc.pid));
+      assert.ok((await liveGroup(proc.pid)).includes(proc.pid));
     });
 
     it("releases the pipe on cancel: the next write gets SIGPIPE", TIMEOUT, async () => {

@@ -2,6 +2,7 @@
 // validation. Real processes are exercised by test/contract/ and test/e2e/.
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
+import { createClient } from "../../src/client/index.ts";
 import { createProcessApi, type ProcessApi } from "../../src/index.ts";
 import { FakeSpawner } from "../support/fake-spawner.ts";
 import { assertError } from "../support/assert.ts";
@@ -331,6 +332,21 @@ describe("options", () => {
     assert.equal((await custom("GET", `/${body.id}`)).status, 200);
     assertError(await call("GET", "/list"), 404, "not_found");
     assert.equal((await caller("http://edgeproc.test", api.fetch)("GET", "/healthz")).status, 200);
+  });
+
+  it("serves the routes at the root for a base path of \"\" or \"/\", and the client and OpenAPI agree", async () => {
+    for (const basePath of ["", "/"]) {
+      setup({ basePath });
+      const root = caller("http://edgeproc.test", api.fetch);
+      const { status, body } = await root("POST", "/start", { body: { command: "true" } });
+      assert.equal(status, 200, `basePath ${JSON.stringify(basePath)}`);
+      assert.equal((await root("GET", `/${body.id}`)).status, 200);
+      const doc = (await root("GET", "/openapi.json")).body;
+      assert.ok(doc.paths["/start"], `OpenAPI paths: ${Object.keys(doc.paths)}`);
+      const client = createClient({ baseUrl: "http://edgeproc.test", basePath, fetch: api.fetch });
+      assert.equal((await client.get(body.id)).id, body.id);
+      await api.close();
+    }
   });
 
   it("resolves a relative workdir from the default workdir", async () => {

@@ -16,7 +16,7 @@ export class FakeProcess implements SpawnedProcess {
   stdinClosed = false;
   /** The manager stopped capture (section 3.5's pipe grace). */
   cancelled = false;
-  /** Group members that outlive the shell, as `liveGroupMembers` reports them. */
+  /** Group members that outlive the shell, as `groupMembers` reports them. */
   survivors: number[] = [];
   private controller!: ReadableStreamDefaultController<Uint8Array>;
   private resolveExit!: (status: ExitStatus) => void;
@@ -116,9 +116,6 @@ export class FakeSpawner implements Spawner {
     return proc;
   }
 
-  async liveGroupMembers(pgid: number): Promise<number[]> {
-    return this.processes.find((p) => p.pid === pgid)?.survivors ?? [];
-  }
 
   get last(): FakeProcess {
     const proc = this.processes.at(-1);

@@ -7,7 +7,6 @@ import { constants } from "node:os";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
 import { bunGlobal, type BunApi, type BunSubprocess } from "./bun-api.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
-import { liveGroupMembers } from "../posix/process-group.ts";
 import { SHELL, shellScript } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
 
@@ -23,7 +22,7 @@ import { spawnFailure } from "../posix/spawn-failure.ts";
  */
 export function createBunSpawner(): Spawner {
   const bun = bunGlobal("createBunSpawner()");
-  return { name: "bun", spawn: (request) => spawnBun(bun, request), liveGroupMembers };
+  return { name: "bun", spawn: (request) => spawnBun(bun, request) };
 }
 
 async function spawnBun(bun: BunApi, request: SpawnRequest): Promise<SpawnedProcess> {

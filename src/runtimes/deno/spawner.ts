@@ -6,7 +6,6 @@
 import { existsSync } from "node:fs";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest, SpawnError } from "../../core/spawner.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
-import { liveGroupMembers } from "../posix/process-group.ts";
 import { SHELL, shellScript } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
 
@@ -53,7 +52,7 @@ export function createDenoSpawner(): Spawner {
   const deno = (globalThis as unknown as { Deno?: DenoLike }).Deno;
   if (!deno) throw new Error("createDenoSpawner() needs the Deno runtime");
   const setsid = ["/usr/bin/setsid", "/bin/setsid"].find((path) => existsSync(path)) ?? null;
-  return { name: "deno", spawn: (request) => spawnDeno(deno, setsid, request), liveGroupMembers };
+  return { name: "deno", spawn: (request) => spawnDeno(deno, setsid, request) };
 }
 
 /**

@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
-import { liveGroupMembers } from "../posix/process-group.ts";
 import { SHELL, shellScript } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
 
@@ -23,7 +22,7 @@ const OUTPUT_HIGH_WATER_MARK = 256 * 1024;
  * ```
  */
 export function createNodeSpawner(): Spawner {
-  return { name: "node", spawn: spawnNode, liveGroupMembers };
+  return { name: "node", spawn: spawnNode };
 }
 
 async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {

@@ -73,17 +73,6 @@ export function groupMembersSync(pgid: number): GroupMember[] {
   return members.sort((a, b) => a.pid - b.pid);
 }
 
-/**
- * The pids of the live members of process group `pgid`, whoever started them.
- * @example
- * ```ts
- * const left = await liveGroupMembers(child.pid);
- * ```
- */
-export async function liveGroupMembers(pgid: number): Promise<number[]> {
-  return (await groupMembers(pgid)).map((m) => m.pid);
-}
-
 /** The member a `/proc/<pid>/stat` line shows, when it is a non-zombie in group `pgid`. */
 function memberOf(stat: string | null, name: string, pgid: number): GroupMember | null {
   if (stat === null) return null;
