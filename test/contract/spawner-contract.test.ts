@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -114,6 +114,49 @@ function spawnerContract(name: string, factory: () => Spawner, skip: string | fa
     it("keeps stdout and stderr in the order written", TIMEOUT, async () => {
       const proc = await start("echo o1; echo e1 >&2; echo o2; echo e2 >&2");
       assert.equal(await readText(proc.output), "o1\ne1\no2\ne2\n");
+    });
+
+    it("gives fd 1 and fd 2 one real pipe, reopenable by name", TIMEOUT, async () => {
+      const proc = await start(
+        '[ -p /dev/stdout ] && [ -p /dev/stderr ] && [ "$(readlink /proc/$$/fd/1)" = "$(readlink /proc/$$/fd/2)" ]' +
+          " && echo out > /dev/stdout && echo err > /dev/stderr && echo fd > /proc/self/fd/1",
+      );
+      assert.equal(await readText(proc.output), "out\nerr\nfd\n");
+      assert.deepEqual(await proc.exited, { exitCode: 0, signal: null });
+    });
+
+    it("gives stdin on a real pipe that `cat /dev/stdin` reads to EOF", TIMEOUT, async () => {
+      const proc = await start("[ -p /dev/stdin ] && cat /dev/stdin", { stdin: true });
+      const writer = proc.stdin!.getWriter();
+      await writer.write(new TextEncoder().encode("by name\n"));
+      await writer.close();
+      assert.equal(await readText(proc.output), "by name\n");
+      assert.deepEqual(await proc.exited, { exitCode: 0, signal: null });
+    });
+
+    it("runs exactly `sh -c command`, and hands the child no fd beyond 0, 1 and 2 of its own", TIMEOUT, async () => {
+      // What a child of the test process itself inherits (a harness may leak fds); the spawner must add none.
+      const inherited = new Set(
+        (await readText((await start("ls /proc/$$/fd")).output)).split("\n").filter((fd) => Number(fd) > 2),
+      );
+      const proc = await start("tr '\\0' '|' < /proc/$$/cmdline; echo; ls /proc/$$/fd");
+      const [cmdline, ...fds] = (await readText(proc.output)).trim().split("\n");
+      assert.equal(cmdline, "/bin/sh|-c|tr '\\0' '|' < /proc/$$/cmdline; echo; ls /proc/$$/fd|");
+      assert.deepEqual(fds.filter((fd) => Number(fd) > 2 && !inherited.has(fd)), []);
+    });
+
+    it("closes its own fds once the output is read and the process is gone", TIMEOUT, async () => {
+      const openFds = () => readdir("/proc/self/fd").then((fds) => fds.length);
+      await readText((await start("true")).output); // a first start may open fds kept for later ones
+      const before = await openFds();
+      for (let i = 0; i < 5; i++) {
+        const proc = await start("echo x; cat", { stdin: true });
+        await proc.stdin!.close();
+        await readText(proc.output);
+        await proc.exited;
+      }
+      const after = await eventually(openFds, (count) => count <= before, 5_000);
+      assert.ok(after <= before, `fds open: ${before} before five starts, ${after} after`);
     });
 
     it("replaces the parent's environment", TIMEOUT, async () => {

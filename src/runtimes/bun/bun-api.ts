@@ -9,18 +9,32 @@ export interface BunSpawnOptions {
   cwd: string;
   env: Record<string, string>;
   detached: boolean;
-  lazy: boolean;
-  stdin: ReadableStream<Uint8Array> | "ignore";
-  stdout: "pipe";
-  stderr: "ignore";
+  /** An fd is handed to the child as is; "ignore" is /dev/null. */
+  stdin: number | "ignore";
+  stdout: number;
+  stderr: number;
 }
 
-/** A process from `Bun.spawn` with `stdout: "pipe"`. */
+/** A process from `Bun.spawn` with every stdio an fd of ours. */
 export interface BunSubprocess {
   readonly pid: number;
-  readonly stdout: ReadableStream<Uint8Array>;
   readonly exited: Promise<number>;
   readonly signalCode: string | number | null;
+}
+
+/** Bun's buffered writer over an fd (`Bun.file(fd).writer()`). */
+export interface BunFileSink {
+  /** Buffers `chunk`; answers a promise while the buffer is past its high-water mark. */
+  write(chunk: Uint8Array): number | Promise<number>;
+  /** Settles once everything buffered reached the fd; rejects with EPIPE once the reader is gone. */
+  flush(): number | Promise<number>;
+  end(): number | Promise<number>;
+}
+
+/** `Bun.file(fd)`: an fd Bun reads and writes without owning it (it never closes it). */
+export interface BunFdFile {
+  stream(): ReadableStream<Uint8Array>;
+  writer(): BunFileSink;
 }
 
 /** A server from `Bun.serve`. */
@@ -32,6 +46,7 @@ export interface BunServer {
 /** The `Bun` namespace, as far as edgeproc needs it. */
 export interface BunApi {
   spawn(argv: string[], options: BunSpawnOptions): BunSubprocess;
+  file(fd: number): BunFdFile;
   serve(options: {
     fetch: (request: Request) => Response | Promise<Response>;
     hostname: string;

@@ -6,10 +6,11 @@
 import { constants } from "node:os";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
 import { bunGlobal, type BunApi, type BunSubprocess } from "./bun-api.ts";
+import { fdReadable, fdWritable } from "./fd-streams.ts";
+import { closeQuietly, type PipeEnds, PipeMaker } from "../posix/pipe-maker.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
-import { SHELL, shellScript } from "../posix/shell.ts";
-import { spawnFailure } from "../posix/spawn-failure.ts";
-
+import { SHELL } from "../posix/shell.ts";
+import { keepFdsForSpawn, spawnFailure } from "../posix/spawn-failure.ts";
 
 /**
  * A {@link Spawner} on `Bun.spawn`.
@@ -22,26 +23,34 @@ import { spawnFailure } from "../posix/spawn-failure.ts";
  */
 export function createBunSpawner(): Spawner {
   const bun = bunGlobal("createBunSpawner()");
-  return { name: "bun", spawn: (request) => spawnBun(bun, request) };
+  const pipes = new PipeMaker();
+  return { name: "bun", spawn: (request) => spawnBun(bun, pipes, request) };
 }
 
-async function spawnBun(bun: BunApi, request: SpawnRequest): Promise<SpawnedProcess> {
-  // FileSink swallows EPIPE once the child is gone; a stream as stdin gets backpressure and a rejected write.
-  const input = request.stdin ? new TransformStream<Uint8Array, Uint8Array>() : null;
+async function spawnBun(bun: BunApi, pipes: PipeMaker, request: SpawnRequest): Promise<SpawnedProcess> {
+  // Real pipes, not the socketpairs of "pipe": fd 1 and fd 2 share one, so `sh -c` needs no `2>&1` of ours.
+  const output = await pipes.outputPipe();
+  let input: PipeEnds | null = null;
   let proc: BunSubprocess;
   try {
-    proc = bun.spawn([SHELL, "-c", shellScript(request.command)], {
+    input = request.stdin ? await pipes.inputPipe() : null;
+    keepFdsForSpawn();
+    proc = bun.spawn([SHELL, "-c", request.command], {
       cwd: request.cwd,
       env: request.env,
       detached: true,
-      // Without lazy, Bun drains an unread stdout into memory without limit; lazy reads only when pulled.
-      lazy: true,
-      stdin: input ? input.readable : "ignore",
-      stdout: "pipe",
-      stderr: "ignore",
+      stdin: input ? input.theirs : "ignore",
+      stdout: output.theirs,
+      stderr: output.theirs,
     });
   } catch (cause) {
+    closeQuietly(output.ours);
+    if (input) closeQuietly(input.ours);
     throw await spawnFailure(cause, request.cwd);
+  } finally {
+    // The child has its copies; ours would hold the pipe open forever.
+    closeQuietly(output.theirs);
+    if (input) closeQuietly(input.theirs);
   }
   const { pid } = proc;
   // Bun resolves `exited` with 128+n for a signal; `signalCode` tells it apart from `exit 143`.
@@ -51,25 +60,10 @@ async function spawnBun(bun: BunApi, request: SpawnRequest): Promise<SpawnedProc
   });
   return spawnedProcess({
     pid,
-    output: proc.stdout,
-    stdin: input ? writableOf(input.writable) : null,
+    output: fdReadable(bun, output.ours),
+    stdin: input ? fdWritable(bun, input.ours) : null,
     exited,
   });
-}
-
-/** The writer's side of the stdin stream, with Bun's reason-less cancel (child gone) turned into EPIPE. */
-function writableOf(sink: WritableStream<Uint8Array>): WritableStream<Uint8Array> {
-  const writer = sink.getWriter();
-  return new WritableStream<Uint8Array>({
-    write: (chunk) => writer.write(chunk).catch((reason: unknown) => Promise.reject(brokenPipe(reason))),
-    close: () => writer.close(),
-    abort: (reason) => writer.abort(reason),
-  });
-}
-
-function brokenPipe(reason: unknown): unknown {
-  if (reason instanceof Error) return reason;
-  return Object.assign(new Error("EPIPE: broken pipe, write"), { code: "EPIPE" });
 }
 
 function signalName(signal: string | number): string {

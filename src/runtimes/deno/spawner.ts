@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest, SpawnError } from "../../core/spawner.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
-import { SHELL, shellScript } from "../posix/shell.ts";
+import { mergedStderrArgs, SHELL } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
 
 /** The part of `Deno` used here (tsc runs without Deno's types). */
@@ -59,14 +59,14 @@ export function createDenoSpawner(): Spawner {
  * Deno's `detached: true` forks the whole runtime to call setsid() in the child, and a fork copies the page tables
  * of a large process: 4–9 ms of server CPU per spawn on our VMs, against ~1 ms for the posix_spawn Deno uses
  * otherwise (docs/performance.md). So the child makes its own session through `setsid(1)`, which it can since it
- * does not lead a group, and the shell's first byte, consumed here, says the new group exists before we return.
+ * does not lead a group, and the first shell's byte, consumed here, says the new group exists before we return.
+ * That shell then execs `sh -c command` (see {@link mergedStderrArgs}), so the command runs exactly as given.
  */
 async function spawnDeno(deno: DenoLike, setsid: string | null, request: SpawnRequest): Promise<SpawnedProcess> {
   let child: DenoChild;
-  const script = shellScript(request.command);
   try {
     child = new deno.Command(setsid ?? SHELL, {
-      args: setsid ? [SHELL, "-c", `printf .\n${script}`] : ["-c", script],
+      args: setsid ? [SHELL, ...mergedStderrArgs(request.command, true)] : mergedStderrArgs(request.command),
       cwd: request.cwd,
       env: request.env,
       // Deno merges `env` into the parent's environment unless told to clear it.

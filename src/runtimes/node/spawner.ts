@@ -3,12 +3,17 @@
  * @module
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, type StdioOptions } from "node:child_process";
+import { Socket } from "node:net";
+import process from "node:process";
 import type { Readable, Writable } from "node:stream";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
+import { bunGlobal } from "../bun/bun-api.ts";
+import { fdReadable, fdWritable } from "../bun/fd-streams.ts";
+import { closeQuietly, type PipeEnds, PipeMaker } from "../posix/pipe-maker.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
-import { SHELL, shellScript } from "../posix/shell.ts";
-import { spawnFailure } from "../posix/spawn-failure.ts";
+import { mergedStderrArgs, SHELL } from "../posix/shell.ts";
+import { keepFdsForSpawn, spawnFailure } from "../posix/spawn-failure.ts";
 
 /** Bytes the output stream queues before it pauses the pipe (the kernel pipe then fills and the child blocks). */
 const OUTPUT_HIGH_WATER_MARK = 256 * 1024;
@@ -22,24 +27,30 @@ const OUTPUT_HIGH_WATER_MARK = 256 * 1024;
  * ```
  */
 export function createNodeSpawner(): Spawner {
-  return { name: "node", spawn: spawnNode };
+  const stdio = process.versions.deno === undefined ? new MadePipeStdio() : new DenoStdio();
+  return { name: "node", spawn: (request) => spawnNode(stdio, request) };
 }
 
-async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
+async function spawnNode(stdio: Stdio, request: SpawnRequest): Promise<SpawnedProcess> {
+  const plan = await stdio.plan(request.command, request.stdin);
   let child: ChildProcess;
   try {
-    child = spawn(SHELL, ["-c", shellScript(request.command)], {
-      cwd: request.cwd,
-      env: request.env,
-      detached: true,
-      stdio: [request.stdin ? "pipe" : "ignore", "pipe", "ignore"],
-    });
+    keepFdsForSpawn();
+    child = spawn(SHELL, plan.args, { cwd: request.cwd, env: request.env, detached: true, stdio: plan.stdio });
+  } catch (cause) {
+    plan.abandon();
+    throw await spawnFailure(cause, request.cwd);
+  } finally {
+    plan.spawned();
+  }
+  try {
     // Node throws some errnos (ENOTDIR, EACCES) synchronously but reports ENOENT later as an 'error' event.
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", resolve);
       child.once("error", reject);
     });
   } catch (cause) {
+    plan.abandon();
     throw await spawnFailure(cause, request.cwd);
   }
   // Later 'error' events (a failed kill) must not crash the process; the contract reports exits only.
@@ -51,12 +62,90 @@ async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
       resolve(signal ? { exitCode: null, signal } : { exitCode: code, signal: null });
     });
   });
-  return spawnedProcess({
-    pid,
-    output: readableOf(child.stdout as Readable),
-    stdin: child.stdin ? writableOf(child.stdin) : null,
-    exited,
-  });
+  return spawnedProcess({ pid, ...plan.streams(child), exited });
+}
+
+/** How one start's stdio is set up, handed over and read. */
+interface StdioPlan {
+  /** Arguments of {@link SHELL}. */
+  args: string[];
+  stdio: StdioOptions;
+  /** Called once `spawn()` returned or threw: the child has its copies of our fds by then. */
+  spawned(): void;
+  /** The start failed: close what is ours. */
+  abandon(): void;
+  streams(child: ChildProcess): Pick<SpawnedProcess, "output" | "stdin">;
+}
+
+interface Stdio {
+  plan(command: string, stdin: boolean): Promise<StdioPlan>;
+}
+
+/**
+ * On Node and Bun, real pipes from the {@link PipeMaker} (the runtimes' `"pipe"` is a socketpair): fd 1 and
+ * fd 2 share one, so the shell runs exactly `sh -c command`. On Node a `net.Socket` over our non-blocking end
+ * polls it on the event loop (a `node:fs` stream would park a libuv thread on every idle pipe: four idle
+ * children stall all file I/O); Bun's `node:net` cannot adopt an fd, so under Bun `Bun.file(fd)` does, as in the
+ * Bun spawner.
+ */
+class MadePipeStdio implements Stdio {
+  readonly #bun = process.versions.bun !== undefined;
+  readonly #pipes = new PipeMaker();
+
+  async plan(command: string, stdin: boolean): Promise<StdioPlan> {
+    const output = await this.#pipes.outputPipe();
+    let input: PipeEnds | null = null;
+    try {
+      input = stdin ? await this.#pipes.inputPipe() : null;
+    } catch (error) {
+      closeQuietly(output.ours);
+      closeQuietly(output.theirs);
+      throw error;
+    }
+    const ends = input;
+    return {
+      args: ["-c", command],
+      stdio: [ends ? ends.theirs : "ignore", output.theirs, output.theirs],
+      spawned() {
+        closeQuietly(output.theirs);
+        if (ends) closeQuietly(ends.theirs);
+      },
+      abandon() {
+        closeQuietly(output.ours);
+        if (ends) closeQuietly(ends.ours);
+      },
+      streams: () => ({
+        output: this.#bun
+          ? fdReadable(bunGlobal("the node spawner under Bun"), output.ours)
+          : readableOf(new Socket({ fd: output.ours, readable: true, writable: false })),
+        stdin: !ends
+          ? null
+          : this.#bun
+            ? fdWritable(bunGlobal("the node spawner under Bun"), ends.ours)
+            : writableOf(new Socket({ fd: ends.ours, readable: false, writable: true })),
+      }),
+    };
+  }
+}
+
+/**
+ * Under Deno, whose `node:child_process` gives real pipes already but leaks an extra copy of an fd handed over in
+ * `stdio` into the child (a background job would then hold the pipe open): the Deno spawner's way, a shell that
+ * puts stderr on stdout and execs `sh -c command`.
+ */
+class DenoStdio implements Stdio {
+  async plan(command: string, stdin: boolean): Promise<StdioPlan> {
+    return {
+      args: mergedStderrArgs(command),
+      stdio: [stdin ? "pipe" : "ignore", "pipe", "ignore"],
+      spawned() {},
+      abandon() {},
+      streams: (child) => ({
+        output: readableOf(child.stdout as Readable),
+        stdin: child.stdin ? writableOf(child.stdin) : null,
+      }),
+    };
+  }
 }
 
 /**
