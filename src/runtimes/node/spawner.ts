@@ -35,7 +35,8 @@ async function spawnNode(stdio: Stdio, request: SpawnRequest): Promise<SpawnedPr
   const plan = await stdio.plan(request.command, request.stdin);
   let child: ChildProcess;
   try {
-    keepFdsForSpawn();
+    // Bun's node:child_process forks before it opens its pidfd, like Bun.spawn; Node and Deno open all first.
+    if (process.versions.bun !== undefined) keepFdsForSpawn();
     child = spawn(SHELL, plan.args, { cwd: request.cwd, env: request.env, detached: true, stdio: plan.stdio });
   } catch (cause) {
     plan.abandon();

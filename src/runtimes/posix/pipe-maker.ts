@@ -17,6 +17,8 @@ import { SHELL } from "./shell.ts";
 
 /** The fds each batch fills: dash takes single-digit fds only. */
 const FDS = [3, 4, 5, 6, 7, 8, 9];
+/** A batch is made ahead once fewer than this many pipes of a kind are left. */
+const LOW_WATER = 3;
 
 /**
  * `m` makes a batch in fds 3 to 9 and answers `ok`; `c` closes them once we hold our own ends, so the maker keeps
@@ -77,10 +79,18 @@ export class PipeMaker {
   async #take(kind: Kind): Promise<PipeEnds> {
     for (;;) {
       const pipe = this.#stock[kind].pop();
-      if (pipe) return pipe;
+      if (pipe) {
+        // The next batch is made while this start runs, so a steady stream of starts never waits for one.
+        if (this.#stock[kind].length < LOW_WATER && !this.#batch) this.#batchOf(kind).catch(() => {});
+        return pipe;
+      }
       if (this.#batch) await this.#batch.catch(() => {});
-      else await (this.#batch = this.#make(kind).finally(() => (this.#batch = null)));
+      else await this.#batchOf(kind);
     }
+  }
+
+  #batchOf(kind: Kind): Promise<void> {
+    return (this.#batch = this.#make(kind).finally(() => (this.#batch = null)));
   }
 
   /** One round trip: the maker fills fds 3 to 9, we open both ends of each through `/proc`, the maker closes its. */
