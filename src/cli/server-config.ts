@@ -37,6 +37,7 @@ const LIMIT_FLAGS: Record<keyof Limits, string> = {
   pipeGraceMs: "pipe-grace-ms",
   killGraceMs: "kill-grace-ms",
   maxStdinBytes: "max-stdin-bytes",
+  maxStdinQueueBytes: "max-stdin-queue-bytes",
 };
 
 const STRING_FLAGS = { host: "host", workdir: "workdir", "base-path": "basePath", token: "token" } as const;

@@ -13,6 +13,7 @@ export type ErrorCode =
   | "not_found"
   | "not_running"
   | "stdin_closed"
+  | "stdin_busy"
   | "token_conflict"
   | "still_running"
   | "body_too_large"
@@ -57,4 +58,20 @@ export class ProcessApiError extends Error {
  */
 export function notFound(id: string): ProcessApiError {
   return new ProcessApiError("not_found", `Process ${JSON.stringify(id)} not found.`);
+}
+
+/**
+ * The 429 of a stdin write that would pass the cap on waiting bytes (docs/api.md §4.6).
+ * @example
+ * ```ts
+ * throw stdinBusy("abc", 2097152, 1048576, 2097152);
+ * ```
+ */
+export function stdinBusy(id: string, waiting: number, size: number, limit: number): ProcessApiError {
+  return new ProcessApiError(
+    "stdin_busy",
+    `Process ${JSON.stringify(id)} has too much stdin waiting.`,
+    `${waiting} bytes wait for the process to read them; this write of ${size} would pass the limit of ${limit} ` +
+      "(--max-stdin-queue-bytes). Retry once it reads.",
+  );
 }

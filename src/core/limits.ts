@@ -31,6 +31,8 @@ export interface Limits {
   killGraceMs: number;
   /** Largest stdin write in bytes (decoded). */
   maxStdinBytes: number;
+  /** Most bytes of one process's stdin writes waiting for the pipe; one more write → 429 `stdin_busy`. */
+  maxStdinQueueBytes: number;
 }
 
 /** The defaults of docs/api.md §5. */
@@ -48,6 +50,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   pipeGraceMs: 5000,
   killGraceMs: 5000,
   maxStdinBytes: 1 << 20,
+  maxStdinQueueBytes: 2 << 20,
 });
 
 /**

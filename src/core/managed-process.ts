@@ -64,7 +64,7 @@ export class ManagedProcess {
     this.#now = now;
     this.startedAtMs = now();
     this.#log = new OutputLog({ headBytes: limits.headBytes, tailBytes: limits.tailBytes, windowBytes: limits.windowBytes });
-    this.#stdin = new StdinQueue(child.stdin);
+    this.#stdin = new StdinQueue(child.stdin, limits.maxStdinQueueBytes);
     this.exited = new Promise((resolve) => (this.#markExited = resolve));
     const pumped = pumpOutput(child.output, (bytes) => this.#onOutput(bytes));
     void child.exited.then((status) => this.#afterShellExit(status, pumped, limits.pipeGraceMs));
@@ -89,6 +89,11 @@ export class ManagedProcess {
   }
   get stdinOpen(): boolean {
     return this.#stdin.open;
+  }
+
+  /** Bytes of stdin writes not yet taken by the pipe. */
+  get stdinQueuedBytes(): number {
+    return this.#stdin.queuedBytes;
   }
   /** Waiters blocked on this record's next output: none is left once every wait has ended. */
   get outputWaiterCount(): number {

@@ -7,7 +7,7 @@ import { nanoid } from "nanoid";
 import { ActivityCounters, type Activity } from "./activity.ts";
 import type { ChatScope } from "./chat-scope.ts";
 import { childEnv, definedEntries, type EnvHook } from "./child-env.ts";
-import { notFound, ProcessApiError } from "./errors.ts";
+import { notFound, ProcessApiError, stdinBusy } from "./errors.ts";
 import { groupSurvivors } from "./process-group.ts";
 import type { Host } from "./host.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
@@ -177,6 +177,7 @@ export class ProcessManager {
       release();
     }
     if (result === "closed") throw closed();
+    if (result === "busy") throw stdinBusy(id, proc.stdinQueuedBytes, data.byteLength, this.limits.maxStdinQueueBytes);
     if (result === "stalled") {
       throw new ProcessApiError(
         "stdin_closed",

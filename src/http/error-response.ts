@@ -14,6 +14,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> =
   not_found: 404,
   not_running: 409,
   stdin_closed: 409,
+  stdin_busy: 429,
   token_conflict: 409,
   still_running: 409,
   body_too_large: 413,

@@ -95,6 +95,13 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorBody> = {
   not_found: { message: `Process "${ID}" not found.`, code: "not_found" },
   not_running: { message: `Process "${ID}" is not running.`, code: "not_running" },
   stdin_closed: { message: `Process "${ID}" has no open stdin.`, code: "stdin_closed" },
+  stdin_busy: {
+    message: `Process "${ID}" has too much stdin waiting.`,
+    detail:
+      "2097152 bytes wait for the process to read them; this write of 1048576 would pass the limit of 2097152 " +
+      "(--max-stdin-queue-bytes). Retry once it reads.",
+    code: "stdin_busy",
+  },
   token_conflict: {
     message: "Client token was already used to start a process with different parameters.",
     code: "token_conflict",

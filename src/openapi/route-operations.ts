@@ -208,7 +208,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       chatScoped: true,
       body: { schema: "StdinRequest", example: EXAMPLES.stdinRequest },
       ok: { description: "Bytes written.", schema: "StdinResponse", example: EXAMPLES.stdinResponse },
-      errors: [...BODY_ERRORS, "not_found", "stdin_closed"],
+      errors: [...BODY_ERRORS, "not_found", "stdin_closed", "stdin_busy"],
       errorExamples: {
         invalid_request: invalid("data", "data is not valid base64."),
         body_too_large: { message: `Stdin data is larger than ${limits.maxStdinBytes} bytes.`, code: "body_too_large" },

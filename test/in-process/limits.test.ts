@@ -290,6 +290,32 @@ describe("stdin limit", () => {
   });
 });
 
+describe("stdin queue limit", () => {
+  it("queues exactly maxStdinQueueBytes of waiting writes, answers the next one 429 at once", async () => {
+    setup({ maxStdinQueueBytes: 10 });
+    const reply = await call("POST", "/start", { body: { command: "cat", stdin: true } });
+    const id: string = reply.body.id;
+    const fake = spawner.last;
+    fake.holdStdin();
+    const first = call("POST", `/${id}/stdin`, { body: { data: "aaaaaa" } });
+    assert.ok(await eventually(async () => fake.stdinChunks.length === 1), "the first write reached the child");
+    const second = call("POST", `/${id}/stdin`, { body: { data: "bbbb" } }); // 6 + 4 = 10, at the limit
+    const pending = new Set<string>();
+    void first.then(() => pending.add("first"));
+    void second.then(() => pending.add("second"));
+    const busy = await call("POST", `/${id}/stdin`, { body: { data: "c" } }); // 11
+    assertError(busy, 429, "stdin_busy", /too much stdin waiting/);
+    assert.match(busy.body.detail, /^10 bytes wait .* write of 1 would pass the limit of 10 /);
+    assert.deepEqual([...pending], [], "the queued writes still wait");
+    fake.releaseStdin();
+    assert.deepEqual([(await first).body, (await second).body], [{ written: 6 }, { written: 4 }]);
+    // A write into an empty queue always goes, however large.
+    const big = await call("POST", `/${id}/stdin`, { body: { data: "x".repeat(20) } });
+    assert.deepEqual([big.status, big.body], [200, { written: 20 }]);
+    assert.equal(Buffer.concat(fake.stdinChunks).toString(), "aaaaaabbbb" + "x".repeat(20));
+  });
+});
+
 describe("graces", () => {
   it("ends capture pipeGraceMs after the shell exits while the pipe is held", async () => {
     setup({ pipeGraceMs: 30 });

@@ -119,6 +119,7 @@ const ERROR_CODES: ErrorCode[] = [
   "unauthorized",
   "not_found",
   "not_running",
+  "stdin_busy",
   "stdin_closed",
   "token_conflict",
   "still_running",

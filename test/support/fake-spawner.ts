@@ -22,6 +22,9 @@ export class FakeProcess implements SpawnedProcess {
   private resolveExit!: (status: ExitStatus) => void;
   private shellAlive = true;
   private pipeOpen = true;
+  /** Settles every write the child has not "read" yet; see {@link holdStdin}. */
+  private stdinGate: Promise<void> = Promise.resolve();
+  private openGate: () => void = () => {};
 
   readonly pid: number;
   readonly request: SpawnRequest;
@@ -42,11 +45,25 @@ export class FakeProcess implements SpawnedProcess {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.stdin = request.stdin
       ? new WritableStream({
-          write: (chunk) => void this.stdinChunks.push(chunk),
+          write: (chunk) => {
+            this.stdinChunks.push(chunk);
+            return this.stdinGate;
+          },
           close: () => void (this.stdinClosed = true),
           abort: () => void (this.stdinClosed = true),
         })
       : null;
+  }
+
+  /** The child stops reading its stdin: writes stay pending until {@link releaseStdin}. */
+  holdStdin(): void {
+    this.stdinGate = new Promise((resolve) => (this.openGate = resolve));
+  }
+
+  /** The child reads everything written so far, and what comes next. */
+  releaseStdin(): void {
+    this.openGate();
+    this.stdinGate = Promise.resolve();
   }
 
   write(text: string | Uint8Array): void {
