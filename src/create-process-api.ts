@@ -12,6 +12,7 @@ import { accessLog, type AccessLogLine } from "./http/access-log.ts";
 import { requireToken } from "./http/auth.ts";
 import { errorResponse, type ErrorLogger } from "./http/error-response.ts";
 import { processRoutes } from "./http/process-routes.ts";
+import { readBody } from "./http/read-body.ts";
 import { openApiDocument, type OpenApiDocument } from "./openapi/openapi-document.ts";
 import { createSpawner, detectRuntime } from "./runtimes/create-spawner.ts";
 import { posixHost, serverEnvironment } from "./runtimes/posix/host.ts";
@@ -103,7 +104,12 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     mcp ??= import("./mcp/mcp-handler.ts").then(({ createMcpHandler }) =>
       createMcpHandler(async (request) => app.fetch(request), { basePath, version: VERSION }),
     );
-    return (await mcp)(c.req.raw);
+    // The SDK reads up to 4 MiB whatever the limit: the body is read here first, within it (413 past it).
+    // A new Request, not `new Request(raw, init)`: Node's server hands over a request whose body cannot be replaced.
+    const raw = c.req.raw;
+    if (!raw.body) return (await mcp)(raw);
+    const body = await readBody(raw, manager.limits.maxBodyBytes);
+    return (await mcp)(new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal }));
   });
   app.route(basePath || "/", processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));
   return {

@@ -46,6 +46,36 @@ describe(`mcp in process on ${testRuntime()}`, () => {
     await client.close();
   });
 
+  it("honours the request body limit (413), like every other route", T, async () => {
+    const limited = createProcessApi({ limits: { maxBodyBytes: 300 } });
+    try {
+      const post = (body: string) =>
+        limited.fetch(
+          new Request("http://edgeproc.test/mcp", {
+            method: "POST",
+            headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+            body,
+          }),
+        );
+      const initialize = (pad: number) =>
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x".repeat(pad), version: "1" } },
+        });
+      const base = initialize(0).length;
+      const over = await post(initialize(301 - base));
+      assert.equal(over.status, 413);
+      assert.equal(((await over.json()) as { code: string }).code, "body_too_large");
+      const exact = await post(initialize(300 - base));
+      assert.equal(exact.status, 200, await exact.clone().text());
+      await exact.body?.cancel();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("runs the tools as the caller: its token and its chat", T, async () => {
     const a = connect({ authorization: "Bearer s3cret", "coder-chat-id": CHAT_A });
     await a.connected;
