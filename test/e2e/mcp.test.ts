@@ -8,6 +8,7 @@ import { type ToolCallResult, toolResultJson } from "../support/assert.ts";
 import { SLEEPER } from "../support/fixtures.ts";
 import { testRuntime } from "../support/runtime.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import { initializeOfSize, MCP_POST_HEADERS } from "../support/mcp.ts";
 
 const T = { timeout: 60_000 };
 
@@ -73,6 +74,18 @@ describe(`mcp over HTTP on ${testRuntime()}`, () => {
     const result = (await client.callTool({ name: "execute", arguments: {} })) as ToolCallResult;
     assert.equal(result.isError, true);
     assert.equal(result.content[0]!.text, "command is required");
+  });
+
+  it("holds its request body to --max-body-bytes: 413 one byte over, 200 at the limit", T, async () => {
+    const post = (bytes: number) =>
+      fetch(`${server.url}/mcp`, { method: "POST", headers: MCP_POST_HEADERS, body: initializeOfSize(bytes) });
+    const limit = 1 << 20; // the default --max-body-bytes
+    const over = await post(limit + 1);
+    assert.equal(over.status, 413);
+    assert.equal(((await over.json()) as { code: string }).code, "body_too_large");
+    const exact = await post(limit);
+    assert.equal(exact.status, 200, await exact.clone().text());
+    await exact.body?.cancel();
   });
 
   it("refuses GET in stateless mode", T, async () => {

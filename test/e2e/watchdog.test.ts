@@ -2,37 +2,13 @@
 // ignores SIGTERM too (SIGKILL after the grace), and then exits itself: nothing is left under pid 1. The OS is
 // checked with ps, independently of the server's own /proc reader.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import process from "node:process";
 import { describe, it } from "node:test";
 import { IGNORES_TERM, SLEEPER } from "../support/fixtures.ts";
 import { caller } from "../support/http.ts";
 import { testRuntime } from "../support/runtime.ts";
-import { eventually, liveGroup, startServer } from "../support/server.ts";
+import { alive, childrenMarked, eventually, liveGroup, startServer } from "../support/server.ts";
 
-/** The pids of watchdogs whose parent is `ppid`, from ps. */
-function watchdogsOf(ppid: number): Promise<number[]> {
-  return new Promise((resolve, reject) =>
-    execFile("ps", ["-A", "-o", "pid=,ppid=,args="], (error, stdout) => {
-      if (error) return reject(error);
-      const pids = stdout
-        .split("\n")
-        .map((line) => line.trim().split(/\s+/))
-        .filter(([, parent, ...args]) => Number(parent) === ppid && args.join(" ").includes("edgeproc-watchdog"))
-        .map(([pid]) => Number(pid));
-      resolve(pids);
-    }),
-  );
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const watchdogsOf = (ppid: number) => childrenMarked(ppid, "edgeproc-watchdog");
 
 describe(`watchdog on ${testRuntime()}`, () => {
   it("ends every group when the server is SIGKILLed, then exits itself", { timeout: 60_000 }, async () => {

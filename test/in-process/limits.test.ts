@@ -28,8 +28,10 @@ afterEach(async () => {
   api = null;
 });
 
-async function startRunning(command = "sleep"): Promise<{ id: string; fake: FakeProcess }> {
-  const reply = await call("POST", "/start", { body: { command } });
+type Started = { id: string; fake: FakeProcess };
+
+async function startRunning(command = "sleep", extra: Record<string, unknown> = {}): Promise<Started> {
+  const reply = await call("POST", "/start", { body: { command, ...extra } });
   assert.equal(reply.status, 200, JSON.stringify(reply.body));
   return { id: reply.body.id, fake: spawner.last };
 }
@@ -270,9 +272,7 @@ describe("exited records", () => {
 describe("stdin limit", () => {
   it("takes exactly maxStdinBytes decoded bytes per write, not one more", async () => {
     setup({ maxStdinBytes: 4 });
-    const reply = await call("POST", "/start", { body: { command: "cat", stdin: true } });
-    const id: string = reply.body.id;
-    const fake = spawner.last;
+    const { id, fake } = await startRunning("cat", { stdin: true });
     const writes: [Record<string, unknown>, number][] = [
       [{ data: "abcd" }, 4],
       [{ data: "éé" }, 4],
@@ -293,9 +293,7 @@ describe("stdin limit", () => {
 describe("stdin queue limit", () => {
   it("queues exactly maxStdinQueueBytes of waiting writes, answers the next one 429 at once", async () => {
     setup({ maxStdinQueueBytes: 10 });
-    const reply = await call("POST", "/start", { body: { command: "cat", stdin: true } });
-    const id: string = reply.body.id;
-    const fake = spawner.last;
+    const { id, fake } = await startRunning("cat", { stdin: true });
     fake.holdStdin();
     const first = call("POST", `/${id}/stdin`, { body: { data: "aaaaaa" } });
     assert.ok(await eventually(async () => fake.stdinChunks.length === 1), "the first write reached the child");

@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { toolResultJson } from "../support/assert.ts";
 import { createProcessApi, type ProcessApi } from "../../src/index.ts";
 import { CHAT_A, CHAT_B } from "../support/http.ts";
+import { initializeOfSize, MCP_POST_HEADERS } from "../support/mcp.ts";
 import { testRuntime } from "../support/runtime.ts";
 
 const T = { timeout: 60_000 };
@@ -49,26 +50,14 @@ describe(`mcp in process on ${testRuntime()}`, () => {
   it("honours the request body limit (413), like every other route", T, async () => {
     const limited = createProcessApi({ limits: { maxBodyBytes: 300 } });
     try {
-      const post = (body: string) =>
-        limited.fetch(
-          new Request("http://edgeproc.test/mcp", {
-            method: "POST",
-            headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-            body,
-          }),
-        );
-      const initialize = (pad: number) =>
-        JSON.stringify({
-          jsonrpc: "2.0",
-          id: 1,
-          method: "initialize",
-          params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x".repeat(pad), version: "1" } },
-        });
-      const base = initialize(0).length;
-      const over = await post(initialize(301 - base));
+      const post = (bytes: number) => {
+        const init = { method: "POST", headers: MCP_POST_HEADERS, body: initializeOfSize(bytes) };
+        return limited.fetch(new Request("http://edgeproc.test/mcp", init));
+      };
+      const over = await post(301);
       assert.equal(over.status, 413);
       assert.equal(((await over.json()) as { code: string }).code, "body_too_large");
-      const exact = await post(initialize(300 - base));
+      const exact = await post(300);
       assert.equal(exact.status, 200, await exact.clone().text());
       await exact.body?.cancel();
     } finally {

@@ -111,3 +111,38 @@ export async function eventually(check: () => Promise<boolean>, ms = 10_000): Pr
   }
   return check();
 }
+
+/**
+ * The pids of the processes whose parent is `ppid` and whose command line contains `marker`, from ps: the
+ * server's own helpers (`edgeproc-watchdog`, `edgeproc-pipe-maker`), seen from outside.
+ * @example
+ * ```ts
+ * const [watchdog] = await childrenMarked(server.pid, "edgeproc-watchdog");
+ * ```
+ */
+export function childrenMarked(ppid: number, marker: string): Promise<number[]> {
+  return new Promise((resolve, reject) =>
+    execFile("ps", ["-A", "-o", "pid=,ppid=,args="], (error, stdout) => {
+      if (error) return reject(error);
+      const rows = stdout.split("\n").map((line) => line.trim().split(/\s+/));
+      const ours = ([, parent, ...args]: string[]) => Number(parent) === ppid && args.join(" ").includes(marker);
+      resolve(rows.filter(ours).map(([pid]) => Number(pid)));
+    }),
+  );
+}
+
+/**
+ * Whether `pid` exists (`kill -0`).
+ * @example
+ * ```ts
+ * assert.ok(await eventually(async () => !alive(pid)));
+ * ```
+ */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
