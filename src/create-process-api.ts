@@ -87,6 +87,7 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
       version: VERSION,
       processes: manager.counts(),
       activity: { ...manager.activity },
+      output: { retained_bytes: manager.outputBudget.retainedBytes, budget_bytes: manager.outputBudget.limit },
     };
     return c.json(body, manager.closed ? 503 : 200);
   });

@@ -4,7 +4,8 @@
  * @module
  */
 import type { ProcessApiOptions } from "../create-process-api.ts";
-import { DEFAULT_LIMITS, type Limits } from "../core/limits.ts";
+import { DEFAULT_LIMITS, resolveLimits, type Limits } from "../core/limits.ts";
+import { checkOutputBudget } from "../output/output-budget.ts";
 import { DEFAULT_BASE_PATH } from "../wire/base-path.ts";
 
 /** Where a server listens unless told: loopback only, so nothing outside the machine reaches it by default. */
@@ -38,6 +39,7 @@ const LIMIT_FLAGS: Record<keyof Limits, string> = {
   killGraceMs: "kill-grace-ms",
   maxStdinBytes: "max-stdin-bytes",
   maxStdinQueueBytes: "max-stdin-queue-bytes",
+  maxOutputBytes: "max-output-bytes",
 };
 
 const STRING_FLAGS = { host: "host", workdir: "workdir", "base-path": "basePath", token: "token" } as const;
@@ -85,6 +87,8 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     const raw = get(flag);
     if (raw !== undefined) limits[key] = integer(flag, raw, 0);
   }
+  const tooSmall = checkOutputBudget(resolveLimits(limits));
+  if (tooSmall) throw new ConfigError(`${tooSmall} Raise --max-output-bytes or lower --max-processes.`);
   const api: ProcessApiOptions = { limits };
   for (const [flag, key] of Object.entries(STRING_FLAGS)) {
     const raw = get(flag);

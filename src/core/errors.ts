@@ -75,3 +75,19 @@ export function stdinBusy(id: string, waiting: number, size: number, limit: numb
       "(--max-stdin-queue-bytes). Retry once it reads.",
   );
 }
+
+/**
+ * The 409 of a stdin write to a process without open stdin, or one that did not read it in time (docs/api.md §4.6).
+ * @example
+ * ```ts
+ * throw stdinClosed("abc", "stalled");
+ * ```
+ */
+export function stdinClosed(id: string, why: "closed" | "stalled"): ProcessApiError {
+  if (why === "closed") return new ProcessApiError("stdin_closed", `Process ${JSON.stringify(id)} has no open stdin.`);
+  return new ProcessApiError(
+    "stdin_closed",
+    `Process ${JSON.stringify(id)} did not read its stdin in time.`,
+    "The data stays queued and is written if the process reads; further writes wait behind it.",
+  );
+}

@@ -33,6 +33,8 @@ export interface Limits {
   maxStdinBytes: number;
   /** Most bytes of one process's stdin writes waiting for the pipe; one more write → 429 `stdin_busy`. */
   maxStdinQueueBytes: number;
+  /** Most bytes of output all records together keep (heads and windows); shared as docs/api.md §5 says. */
+  maxOutputBytes: number;
 }
 
 /** The defaults of docs/api.md §5. */
@@ -51,6 +53,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   killGraceMs: 5000,
   maxStdinBytes: 1 << 20,
   maxStdinQueueBytes: 2 << 20,
+  maxOutputBytes: 128 << 20,
 });
 
 /**

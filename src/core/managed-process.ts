@@ -2,6 +2,7 @@
  * One process record: the spawned shell, its output log, its state, and the promises its waiters block on.
  * @module
  */
+import type { OutputBudget } from "../output/output-budget.ts";
 import { OutputLog, type CursorRead, type OutputSnapshot } from "../output/output-log.ts";
 import type { Limits } from "./limits.ts";
 import { pumpOutput } from "./output-pump.ts";
@@ -17,7 +18,7 @@ export type { StartParams } from "./start-params.ts";
  * record changes it, as the process runs and exits.
  * @example
  * ```ts
- * const proc = new ManagedProcess("id", 1, params, null, child, limits, Date.now);
+ * const proc = new ManagedProcess("id", 1, params, null, child, limits, Date.now, budget);
  * await proc.exited;
  * ```
  */
@@ -54,6 +55,7 @@ export class ManagedProcess {
     child: SpawnedProcess,
     limits: Limits,
     now: () => number,
+    budget?: OutputBudget,
   ) {
     this.id = id;
     this.seq = seq;
@@ -63,7 +65,8 @@ export class ManagedProcess {
     this.#child = child;
     this.#now = now;
     this.startedAtMs = now();
-    this.#log = new OutputLog({ headBytes: limits.headBytes, tailBytes: limits.tailBytes, windowBytes: limits.windowBytes });
+    const { headBytes, tailBytes, windowBytes } = limits;
+    this.#log = new OutputLog({ headBytes, tailBytes, windowBytes, budget });
     this.#stdin = new StdinQueue(child.stdin, limits.maxStdinQueueBytes);
     this.exited = new Promise((resolve) => (this.#markExited = resolve));
     const pumped = pumpOutput(child.output, (bytes) => this.#onOutput(bytes));
@@ -167,10 +170,16 @@ export class ManagedProcess {
     return this.#child.groupMembers();
   }
 
-  /** Cancels the timers of this record (when it is dropped). */
+  /** Bytes of output memory this record holds (head and window). */
+  get retainedBytes(): number {
+    return this.#log.retainedBytes;
+  }
+
+  /** Cancels the timers of this record and returns its output memory to the budget (when it is dropped). */
   dispose(): void {
     clearTimeout(this.#timeoutTimer);
     clearTimeout(this.#killTimer);
+    this.#log.release();
   }
 
   /** Writes to stdin in request order, then optionally closes it (see {@link StdinQueue.write}). */

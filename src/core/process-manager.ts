@@ -7,9 +7,10 @@ import { nanoid } from "nanoid";
 import { ActivityCounters, type Activity } from "./activity.ts";
 import type { ChatScope } from "./chat-scope.ts";
 import { childEnv, definedEntries, type EnvHook } from "./child-env.ts";
-import { notFound, ProcessApiError, stdinBusy } from "./errors.ts";
+import { notFound, ProcessApiError, stdinBusy, stdinClosed } from "./errors.ts";
 import { groupSurvivors } from "./process-group.ts";
 import type { Host } from "./host.ts";
+import { checkOutputBudget, OutputBudget } from "../output/output-budget.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
 import { ManagedProcess } from "./managed-process.ts";
 import { RecordTable } from "./record-table.ts";
@@ -64,6 +65,8 @@ export class ProcessManager {
   readonly #activity = new ActivityCounters();
   private readonly tokens = new TokenIndex();
   private readonly records = new RecordTable((proc) => this.tokens.forget(proc.id));
+  /** The output memory of every record (docs/api.md §5); reported by `/healthz`. */
+  readonly outputBudget: OutputBudget;
   private readonly now: () => number;
   private readonly reaper: ReturnType<typeof setInterval>;
   private seq = 0;
@@ -78,6 +81,10 @@ export class ProcessManager {
   constructor(options: ProcessManagerOptions) {
     this.options = options;
     this.limits = resolveLimits(options.limits);
+    const tooSmall = checkOutputBudget(this.limits);
+    if (tooSmall) throw new RangeError(tooSmall);
+    this.outputBudget = new OutputBudget(this.limits.maxOutputBytes);
+    this.outputBudget.onEvict(() => this.records.dropOldestExited());
     this.now = options.now ?? Date.now;
     this.reaper = setInterval(() => void this.sweep(), Math.min(30_000, Math.max(1000, this.limits.retentionMs / 4)));
     // Do not keep an embedding program alive for the reaper alone (Deno's timers are numbers, without unref).
@@ -167,8 +174,7 @@ export class ProcessManager {
   /** Writes to the stdin of `id` and optionally closes it (docs/api.md §4.6). */
   async writeStdin(id: string, scope: ChatScope, data: Uint8Array, eof: boolean, signal?: AbortSignal): Promise<number> {
     const proc = this.get(id, scope);
-    const closed = () => new ProcessApiError("stdin_closed", `Process ${JSON.stringify(id)} has no open stdin.`);
-    if (!proc.stdinOpen || !proc.running) throw closed();
+    if (!proc.stdinOpen || !proc.running) throw stdinClosed(id, "closed");
     const release = this.hold("stdin_writes");
     let result: Awaited<ReturnType<ManagedProcess["writeStdin"]>>;
     try {
@@ -176,15 +182,8 @@ export class ProcessManager {
     } finally {
       release();
     }
-    if (result === "closed") throw closed();
     if (result === "busy") throw stdinBusy(id, proc.stdinQueuedBytes, data.byteLength, this.limits.maxStdinQueueBytes);
-    if (result === "stalled") {
-      throw new ProcessApiError(
-        "stdin_closed",
-        `Process ${JSON.stringify(id)} did not read its stdin in time.`,
-        "The data stays queued and is written if the process reads; further writes wait behind it.",
-      );
-    }
+    if (result !== "ok") throw stdinClosed(id, result);
     return data.byteLength;
   }
 
@@ -273,7 +272,8 @@ export class ProcessManager {
         const detail = err instanceof SpawnError || err instanceof Error ? err.message : String(err);
         throw new ProcessApiError("start_failed", "Failed to start process.", detail);
       });
-    const proc = new ManagedProcess(nanoid(), this.seq++, params, scope.chatId, child, this.limits, this.now);
+    const { limits, now, outputBudget } = this;
+    const proc = new ManagedProcess(nanoid(), this.seq++, params, scope.chatId, child, limits, now, outputBudget);
     this.records.add(proc);
     this.running++;
     if (params.timeoutMs !== null) proc.armTimeout(params.timeoutMs, params.killGraceMs);

@@ -68,6 +68,18 @@ export class RecordTable {
     }
   }
 
+  /** Drops the exited record that exited first, among those whose group is gone; `false` when there is none. */
+  dropOldestExited(): boolean {
+    for (const id of this.#exitOrder) {
+      const proc = this.#records.get(id);
+      if (proc && !proc.groupAlive) {
+        this.forget(proc);
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The exited records whose group may still have live members. */
   *lingering(): Generator<ManagedProcess> {
     for (const id of this.#exitOrder) {

@@ -57,6 +57,7 @@ const health: HealthResponse = {
   version: "0.1.0",
   processes: { running: 1, total: 3 },
   activity: { waiters: 0, streams: 1, stdin_writes: 0 },
+  output: { retained_bytes: 1_114_112, budget_bytes: 134_217_728 },
 };
 
 const signalled: SignalResponse = {

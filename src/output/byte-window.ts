@@ -7,9 +7,15 @@
 const INITIAL_CAPACITY = 4096;
 
 /**
+ * Asked before a window grows: given its capacity now and the capacity it wants, answers the capacity it may
+ * have (an output budget's share, see `OutputBudget`). Answering `current` or less keeps the ring as it is.
+ */
+export type GrowthGrant = (current: number, wanted: number) => number;
+
+/**
  * Keeps the last `limit` bytes ever written in a ring buffer that starts small and doubles on demand, so
- * memory follows the output actually seen, up to `limit`. Bytes are copied in: incoming chunks are often
- * views of larger pooled buffers that must not be pinned.
+ * memory follows the output actually seen, up to `limit` (and up to what `grant` allows). Bytes are copied
+ * in: incoming chunks are often views of larger pooled buffers that must not be pinned.
  * @example
  * ```ts
  * const window = new ByteWindow(4);
@@ -20,12 +26,19 @@ const INITIAL_CAPACITY = 4096;
  */
 export class ByteWindow {
   readonly #limit: number;
+  readonly #grant: GrowthGrant | undefined;
   #ring = new Uint8Array(0);
   #end = 0;
+  /** Oldest byte kept by the last resize: a grown ring holds nothing older, though it has room for more. */
+  #keptFrom = 0;
 
-  /** @param limit How many of the latest bytes to keep; at least 1. */
-  constructor(limit: number) {
+  /**
+   * @param limit How many of the latest bytes to keep; at least 1.
+   * @param grant Asked before each growth; without it the window grows up to `limit` freely.
+   */
+  constructor(limit: number, grant?: GrowthGrant) {
     this.#limit = Math.max(1, limit);
+    this.#grant = grant;
   }
 
   /**
@@ -36,7 +49,7 @@ export class ByteWindow {
    * ```
    */
   get start(): number {
-    return Math.max(0, this.#end - this.#ring.length);
+    return Math.max(this.#keptFrom, this.#end - this.#ring.length);
   }
 
   /**
@@ -118,13 +131,40 @@ export class ByteWindow {
     return out;
   }
 
-  // Until the ring reaches its limit nothing has been dropped, so the data sits unwrapped at [0, end).
+  /**
+   * Moves the ring to `capacity` bytes (at least 1, at most `limit`), keeping the latest bytes that fit; the
+   * older ones are dropped. Returns the bytes of memory freed (negative when it grew).
+   * @example
+   * ```ts
+   * const window = new ByteWindow(8);
+   * window.write(new Uint8Array([1, 2, 3, 4]));
+   * window.resize(2); // 2, and window.start is now 2
+   * ```
+   */
+  resize(capacity: number): number {
+    const before = this.#ring.length;
+    const size = Math.min(this.#limit, Math.max(1, Math.floor(capacity)));
+    if (size === before) return 0;
+    const from = Math.max(this.start, this.#end - size);
+    const kept = this.slice(from, this.#end);
+    const ring = new Uint8Array(size);
+    const position = from % size;
+    const first = Math.min(kept.length, size - position);
+    ring.set(kept.subarray(0, first), position);
+    if (first < kept.length) ring.set(kept.subarray(first), 0);
+    this.#ring = ring;
+    this.#keptFrom = from;
+    return before - size;
+  }
+
+  // Grows by doubling while the bytes kept do not fit, as far as the limit and the grant allow.
   #reserve(needed: number): void {
     const current = this.#ring.length;
-    if (needed <= current || current === this.#limit) return;
-    const capacity = Math.min(this.#limit, Math.max(needed, current * 2, INITIAL_CAPACITY));
-    const grown = new Uint8Array(capacity);
-    grown.set(this.#ring.subarray(0, this.#end));
-    this.#ring = grown;
+    if (needed - this.start <= current || current === this.#limit) return;
+    const wanted = Math.min(this.#limit, Math.max(needed - this.start, current * 2, INITIAL_CAPACITY));
+    const granted = this.#grant ? Math.min(wanted, this.#grant(current, wanted)) : wanted;
+    // Never left without a byte of room: a write must have somewhere to go.
+    const capacity = Math.max(granted, current === 0 ? 1 : 0);
+    if (capacity > current) this.resize(capacity);
   }
 }

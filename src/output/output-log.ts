@@ -6,6 +6,7 @@
 
 import { omissionMarker } from "./omission-marker.ts";
 import { LINE_CUT_SUFFIX_BYTES, cutLongLines } from "./line-cut.ts";
+import type { BudgetedLog, OutputBudget } from "./output-budget.ts";
 import { RetainedBytes } from "./retained-bytes.ts";
 import {
   boundaryAtOrAfter,
@@ -26,6 +27,8 @@ export interface OutputLogOptions {
   windowBytes?: number;
   /** Longest line a snapshot shows uncut. Default 2048; raised to 16 (the suffix) when smaller. */
   maxLineBytes?: number;
+  /** Shared bound on the memory of many logs: the window then grows only as it allows (see {@link OutputBudget}). */
+  budget?: OutputBudget;
 }
 
 /** How a snapshot was shortened; `original_bytes = head + omitted_bytes + tail` exactly. */
@@ -67,11 +70,13 @@ export interface CursorRead {
  * log.read(0, 3); // { output: "hel", cursor: 0, next_cursor: 3, gap_bytes: 0 }
  * ```
  */
-export class OutputLog {
+export class OutputLog implements BudgetedLog {
   readonly #headLimit: number;
   readonly #tailBytes: number;
   readonly #maxLineBytes: number;
   readonly #bytes: RetainedBytes;
+  readonly #budget: OutputBudget | undefined;
+  readonly minWindowBytes: number;
   #ended = false;
 
   /** @throws {RangeError} when a size is not a non-negative integer. */
@@ -81,7 +86,15 @@ export class OutputLog {
     this.#maxLineBytes = Math.max(size(options, "maxLineBytes", 2048), LINE_CUT_SUFFIX_BYTES);
     // A held-back character can move the tail's start up to 3 bytes before `total - tailBytes`.
     const windowBytes = Math.max(size(options, "windowBytes", 1048576), this.#tailBytes + 3);
-    this.#bytes = new RetainedBytes(this.#headLimit, windowBytes);
+    // The smallest window a snapshot can be served from, so a budget never shrinks one below it.
+    this.minWindowBytes = this.#tailBytes + 3;
+    const budget = (this.#budget = options.budget);
+    const meter = budget && {
+      grant: (current: number, wanted: number) => budget.grant(this, current, wanted),
+      charge: (bytes: number) => budget.charge(this, bytes),
+    };
+    this.#bytes = new RetainedBytes(this.#headLimit, windowBytes, meter);
+    budget?.add(this);
   }
 
   /** Every byte ever appended. */
@@ -97,6 +110,30 @@ export class OutputLog {
   /** Bytes of memory held for data (head plus window), bounded by `headBytes + windowBytes`. */
   get retainedBytes(): number {
     return this.#bytes.memoryBytes;
+  }
+
+  /** Bytes of memory the cursor-read window holds. */
+  get windowCapacity(): number {
+    return this.#bytes.windowCapacity;
+  }
+
+  /**
+   * Drops the oldest bytes of the cursor-read window down to `capacity` (never below {@link minWindowBytes}, so
+   * snapshots stay exact); reads of them then report `gap_bytes`. Returns the bytes of memory freed.
+   * @example
+   * ```ts
+   * const log = new OutputLog({ tailBytes: 4 });
+   * log.append(new Uint8Array(100));
+   * log.shrinkWindow(0); // the window keeps its last 7 bytes
+   * ```
+   */
+  shrinkWindow(capacity: number): number {
+    return this.#bytes.shrinkWindow(Math.max(capacity, this.minWindowBytes));
+  }
+
+  /** Leaves the budget: the log's record is gone. Idempotent; the log stays readable. */
+  release(): void {
+    this.#budget?.remove(this);
   }
 
   /**
@@ -123,7 +160,9 @@ export class OutputLog {
    * ```
    */
   end(): void {
+    if (this.#ended) return;
     this.#ended = true;
+    this.#budget?.finish(this);
   }
 
   /**
@@ -208,7 +247,9 @@ function withTruncation(output: string, original: number, omitted: number): Outp
   };
 }
 
-function size(options: OutputLogOptions, name: keyof OutputLogOptions, fallback: number): number {
+type SizeOption = Exclude<keyof OutputLogOptions, "budget">;
+
+function size(options: OutputLogOptions, name: SizeOption, fallback: number): number {
   const value = options[name] ?? fallback;
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(`Invalid OutputLog option "${name}": expected a non-negative integer, got ${value}`);

@@ -4,7 +4,14 @@
  * @module
  */
 
-import { ByteWindow } from "./byte-window.ts";
+import { ByteWindow, type GrowthGrant } from "./byte-window.ts";
+
+/** Who is told of the memory a {@link RetainedBytes} takes: the window's growth is asked, the head's reported. */
+export interface MemoryMeter {
+  grant: GrowthGrant;
+  /** The head grew by `bytes`; it is never refused (snapshots need it). */
+  charge(bytes: number): void;
+}
 
 /**
  * Head plus rolling window. Holds `[0, headLength)` and `[windowStart, total)`; memory grows with the
@@ -22,14 +29,17 @@ export class RetainedBytes {
   #head = new Uint8Array(0);
   #headLength = 0;
   readonly #window: ByteWindow;
+  readonly #meter: MemoryMeter | undefined;
 
   /**
    * @param headLimit How many of the first bytes to keep.
    * @param windowLimit How many of the latest bytes to keep.
+   * @param meter Asked before the window grows and told when the head does.
    */
-  constructor(headLimit: number, windowLimit: number) {
+  constructor(headLimit: number, windowLimit: number, meter?: MemoryMeter) {
     this.#headLimit = headLimit;
-    this.#window = new ByteWindow(windowLimit);
+    this.#window = new ByteWindow(windowLimit, meter?.grant);
+    this.#meter = meter;
   }
 
   /** Every byte ever appended. */
@@ -50,6 +60,24 @@ export class RetainedBytes {
   /** Bytes of memory allocated for data. */
   get memoryBytes(): number {
     return this.#head.length + this.#window.capacity;
+  }
+
+  /** Bytes of memory the window occupies. */
+  get windowCapacity(): number {
+    return this.#window.capacity;
+  }
+
+  /**
+   * Shrinks the window to `capacity` bytes, dropping its oldest bytes; never grows it. Returns the bytes freed.
+   * @example
+   * ```ts
+   * const bytes = new RetainedBytes(2, 64);
+   * bytes.append(new Uint8Array(10));
+   * bytes.shrinkWindow(4); // 60: the window holds [6, 10) now
+   * ```
+   */
+  shrinkWindow(capacity: number): number {
+    return capacity < this.#window.capacity ? this.#window.resize(capacity) : 0;
   }
 
   /**
@@ -117,6 +145,7 @@ export class RetainedBytes {
     const needed = this.#headLength + part.length;
     if (needed > this.#head.length) {
       const grown = new Uint8Array(Math.min(this.#headLimit, Math.max(needed, this.#head.length * 2, 1024)));
+      this.#meter?.charge(grown.length - this.#head.length);
       grown.set(this.#head.subarray(0, this.#headLength));
       this.#head = grown;
     }

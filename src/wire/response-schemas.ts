@@ -107,6 +107,8 @@ export const HealthResponseSchema = v.object({
   processes: v.object({ running: v.number(), total: v.number() }),
   /** Requests blocked in a wait, open output streams, and stdin writes not yet taken by their process. */
   activity: v.object({ waiters: v.number(), streams: v.number(), stdin_writes: v.number() }),
+  /** Bytes of output all records keep now (heads and windows), and the budget they share (`--max-output-bytes`). */
+  output: v.object({ retained_bytes: v.number(), budget_bytes: v.number() }),
 });
 /** The answer of `GET /healthz`. */
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;

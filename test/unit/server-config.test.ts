@@ -76,6 +76,18 @@ describe("parseServerConfig", () => {
     }
   });
 
+  it("refuses an output budget that cannot hold every running process's head and tail, naming the floor", () => {
+    const tooSmall = (argv: string[], env: Record<string, string> = {}) =>
+      assert.throws(() => parseServerConfig(argv, env), (err) => err instanceof ConfigError && /at least \d+/.test(err.message));
+    tooSmall(["--max-output-bytes", "8389375"]);
+    tooSmall([], { EDGEPROC_MAX_OUTPUT_BYTES: "1048576" });
+    tooSmall(["--max-processes", "5000"]);
+    tooSmall(["--max-output-bytes", "1048576", "--max-processes", "32"]);
+    assert.equal(parseServerConfig(["--max-output-bytes", "8389376"], {}).api.limits?.maxOutputBytes, 8389376);
+    const few = parseServerConfig(["--max-output-bytes", "1048576", "--max-processes", "31"], {});
+    assert.equal(few.api.limits?.maxRunning, 31);
+  });
+
   it("throws ConfigError for an unknown flag or a bare argument", () => {
     assert.throws(
       () => parseServerConfig(["--nope", "1"], {}),
@@ -90,6 +102,9 @@ describe("parseServerConfig", () => {
   });
 });
 
+/** A value each numeric flag accepts: 7, but the output budget must hold the floors of 256 processes. */
+const numberFor = (flag: string, n = 7) => String(flag === "max-output-bytes" ? n * 1e8 : n);
+
 describe("helpText", () => {
   const rows = helpRows(helpText("edgeproc"));
 
@@ -97,7 +112,7 @@ describe("helpText", () => {
     const flags = rows.map((r) => r.flag);
     for (const flag of FLAGS) assert.ok(flags.includes(flag), `--${flag} missing from --help`);
     for (const { flag, takesValue, vars } of rows) {
-      const value = flag === "quiet" ? "1" : ["host", "workdir", "base-path", "token"].includes(flag) ? "/x" : "7";
+      const value = flag === "quiet" ? "1" : ["host", "workdir", "base-path", "token"].includes(flag) ? "/x" : numberFor(flag);
       const byFlag = parseServerConfig(takesValue ? [`--${flag}`, value] : [`--${flag}`], {});
       assert.notDeepEqual(byFlag, parseServerConfig([], {}), `--${flag} changes nothing`);
       for (const name of vars) {
@@ -108,7 +123,8 @@ describe("helpText", () => {
 
   it("has a flag for every limit", () => {
     for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
-      const sets = (flag: string) => parseServerConfig([`--${flag}`, "7"], {}).api.limits?.[key] === 7;
+      const sets = (flag: string) =>
+        parseServerConfig([`--${flag}`, numberFor(flag)], {}).api.limits?.[key] === Number(numberFor(flag));
       const setters = rows.filter((r) => r.takesValue && sets(r.flag));
       assert.equal(setters.length, 1, `limit ${key} has ${setters.length} flags in --help`);
     }
@@ -121,13 +137,15 @@ describe("limit configuration", () => {
     const seen = new Set<string>();
     for (const [, flag, variable] of rows) {
       if (flag === "port") continue;
-      const fromFlag = parseServerConfig([`--${flag}`, "7"], {}).api.limits ?? {};
+      const fromFlag = parseServerConfig([`--${flag}`, numberFor(flag!)], {}).api.limits ?? {};
       const keys = Object.keys(fromFlag);
       assert.equal(keys.length, 1, `--${flag} sets ${keys}`);
       const key = keys[0] as keyof Limits;
-      assert.equal(fromFlag[key], 7);
-      assert.equal(parseServerConfig([], { [variable!]: "9" }).api.limits?.[key], 9, variable);
-      assert.equal(parseServerConfig([`--${flag}=3`], { [variable!]: "9" }).api.limits?.[key], 3, `--${flag} wins`);
+      assert.equal(fromFlag[key], Number(numberFor(flag!)));
+      const fromVar = parseServerConfig([], { [variable!]: numberFor(flag!, 9) }).api.limits?.[key];
+      assert.equal(fromVar, Number(numberFor(flag!, 9)), variable);
+      const both = parseServerConfig([`--${flag}=${numberFor(flag!, 3)}`], { [variable!]: numberFor(flag!, 9) });
+      assert.equal(both.api.limits?.[key], Number(numberFor(flag!, 3)), `--${flag} wins`);
       seen.add(key);
     }
     assert.deepEqual([...seen].sort(), Object.keys(DEFAULT_LIMITS).sort());
