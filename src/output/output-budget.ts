@@ -20,8 +20,12 @@ export interface BudgetedLog {
  * Shares `limit` bytes among the logs of all records. A window grows only as the budget allows; when it is
  * spent, memory is taken back in this order:
  * 1. finished logs' windows shrink to their floor (head + tail), oldest finish first;
- * 2. running logs above an equal share of what is left shrink to it, largest first, for one below its share;
+ * 2. running logs' windows above an equal share of what is left shrink to it, largest first, for one below it;
  * 3. only when the floors alone pass the budget, whole finished records go, oldest first (`evict`).
+ *
+ * The share of a window is a power of two (or the floor), so it changes only when the number of running logs
+ * doubles or halves: a window is resized a few times in its life, never once per start or per chunk (each resize
+ * copies it, and under a flood of 256 writers an exact share cost gigabytes of copies).
  *
  * A floor is never refused, so the sum can pass `limit` only by running logs' floors, which the server rules
  * out at start (`checkOutputBudget`).
@@ -35,8 +39,10 @@ export interface BudgetedLog {
 export class OutputBudget {
   readonly limit: number;
   #total = 0;
-  /** Bytes held by running logs, so an equal share costs nothing to compute. */
+  /** Bytes held by running logs. */
   #runningBytes = 0;
+  /** What finished logs hold once at their floor, so an equal share of the rest costs nothing to compute. */
+  #finishedFloorBytes = 0;
   readonly #running = new Set<BudgetedLog>();
   /** Finished logs whose window is still above its floor, in the order they finished. */
   readonly #finished = new Set<BudgetedLog>();
@@ -68,6 +74,7 @@ export class OutputBudget {
   finish(log: BudgetedLog): void {
     if (!this.#running.delete(log)) return;
     this.#runningBytes -= log.retainedBytes;
+    this.#finishedFloorBytes += floorOf(log);
     (log.windowCapacity > log.minWindowBytes ? this.#finished : this.#atFloor).add(log);
   }
 
@@ -77,6 +84,7 @@ export class OutputBudget {
     if (!running && !this.#finished.delete(log) && !this.#atFloor.delete(log)) return;
     this.#total -= log.retainedBytes;
     if (running) this.#runningBytes -= log.retainedBytes;
+    else this.#finishedFloorBytes -= floorOf(log);
   }
 
   /** The log's head grew by `bytes`: never refused, as snapshots need it. */
@@ -87,15 +95,16 @@ export class OutputBudget {
     this.#settle();
   }
 
-  /** How far the log's window, at `current` bytes, may grow towards `wanted`. */
+  /** How far the log's window, at `current` bytes, may grow towards `wanted`: all the way, to its share, or not. */
   grant(log: BudgetedLog, current: number, wanted: number): number {
     if (!this.#running.has(log)) return current;
     let capacity = wanted;
     if (this.#total + wanted - current > this.limit) {
-      this.#makeRoom(log, wanted - current);
-      const room = Math.max(0, this.limit - this.#total);
-      const share = Math.max(current, this.#share() - (log.retainedBytes - current));
-      capacity = Math.max(current, Math.min(wanted, current + room, share), Math.min(wanted, log.minWindowBytes));
+      const target = Math.min(wanted, Math.max(current, this.#windowShare(log)));
+      if (target > current) this.#makeRoom(log, target - current);
+      const fits = this.#total + target - current <= this.limit;
+      // Below its floor a window always grows to it: the snapshot needs the tail.
+      capacity = Math.max(fits ? target : current, Math.min(wanted, log.minWindowBytes));
     }
     this.#count(log, capacity - current);
     if (this.#total > this.limit) this.#settle();
@@ -107,9 +116,11 @@ export class OutputBudget {
     if (this.#running.has(log)) this.#runningBytes += bytes;
   }
 
-  /** What each running log may hold once finished logs are counted. */
-  #share(): number {
-    return Math.floor((this.limit - (this.#total - this.#runningBytes)) / Math.max(1, this.#running.size));
+  /** The window each running log may have once finished logs are at their floor: a power of two, or its floor. */
+  #windowShare(log: BudgetedLog): number {
+    const share = (this.limit - this.#finishedFloorBytes) / Math.max(1, this.#running.size);
+    const head = log.retainedBytes - log.windowCapacity;
+    return Math.max(log.minWindowBytes, 2 ** Math.floor(Math.log2(Math.max(1, share - head))));
   }
 
   // Steps 1 and 2: frees memory until `need` more bytes fit, as far as windows can shrink.
@@ -121,14 +132,13 @@ export class OutputBudget {
       this.#finished.delete(log);
       this.#atFloor.add(log);
     }
-    const share = this.#share();
-    if (over() <= 0 || requester.retainedBytes >= share) return;
-    const larger = [...this.#running].filter((log) => log !== requester && log.retainedBytes > share);
-    larger.sort((a, b) => b.retainedBytes - a.retainedBytes);
+    if (over() <= 0) return;
+    const share = (log: BudgetedLog) => this.#windowShare(log);
+    const larger = [...this.#running].filter((log) => log !== requester && log.windowCapacity > share(log));
+    larger.sort((a, b) => b.windowCapacity - a.windowCapacity);
     for (const log of larger) {
       if (over() <= 0) return;
-      const target = log.windowCapacity - Math.min(over(), log.retainedBytes - share);
-      const freed = log.shrinkWindow(Math.max(log.minWindowBytes, target));
+      const freed = log.shrinkWindow(share(log));
       this.#total -= freed;
       this.#runningBytes -= freed;
     }
@@ -140,6 +150,11 @@ export class OutputBudget {
       // Each eviction removes one record, whose log leaves the budget through remove().
     }
   }
+}
+
+/** What a log holds at its floor: its head and at most its smallest window; the same before and after shrinking. */
+function floorOf(log: BudgetedLog): number {
+  return log.retainedBytes - log.windowCapacity + Math.min(log.windowCapacity, log.minWindowBytes);
 }
 
 /**

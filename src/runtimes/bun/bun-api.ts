@@ -46,6 +46,8 @@ export interface BunServer {
 /** The `Bun` namespace, as far as edgeproc needs it. */
 export interface BunApi {
   spawn(argv: string[], options: BunSpawnOptions): BunSubprocess;
+  /** Runs the garbage collector; synchronously with `force`. */
+  gc(force: boolean): void;
   file(fd: number): BunFdFile;
   serve(options: {
     fetch: (request: Request) => Response | Promise<Response>;

@@ -4,6 +4,7 @@
  */
 import type { BunApi } from "./bun-api.ts";
 import { closeQuietly } from "../posix/pipe-maker.ts";
+import type { GcValve } from "./gc-valve.ts";
 
 /**
  * The read end as a stream that closes the fd at its end: `Bun.file(fd)` reads it without polling a thread, but
@@ -13,7 +14,7 @@ import { closeQuietly } from "../posix/pipe-maker.ts";
  * const output = fdReadable(bunGlobal("output"), ends.ours);
  * ```
  */
-export function fdReadable(bun: BunApi, fd: number): ReadableStream<Uint8Array> {
+export function fdReadable(bun: BunApi, fd: number, valve?: GcValve): ReadableStream<Uint8Array> {
   const reader = bun.file(fd).stream().getReader();
   let open = true;
   const close = () => {
@@ -25,7 +26,10 @@ export function fdReadable(bun: BunApi, fd: number): ReadableStream<Uint8Array> 
       async pull(controller) {
         try {
           const { done, value } = await reader.read();
-          if (!done) return controller.enqueue(value);
+          if (!done) {
+            valve?.read(value.byteLength);
+            return controller.enqueue(value);
+          }
           close();
           controller.close();
         } catch (error) {

@@ -7,6 +7,7 @@ import { constants } from "node:os";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
 import { bunGlobal, type BunApi, type BunSubprocess } from "./bun-api.ts";
 import { fdReadable, fdWritable } from "./fd-streams.ts";
+import { GcValve } from "./gc-valve.ts";
 import { closeQuietly, type PipeEnds, PipeMaker } from "../posix/pipe-maker.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
 import { SHELL } from "../posix/shell.ts";
@@ -24,10 +25,11 @@ import { keepFdsForSpawn, spawnFailure } from "../posix/spawn-failure.ts";
 export function createBunSpawner(): Spawner {
   const bun = bunGlobal("createBunSpawner()");
   const pipes = new PipeMaker();
-  return { name: "bun", spawn: (request) => spawnBun(bun, pipes, request) };
+  const valve = new GcValve(bun);
+  return { name: "bun", spawn: (request) => spawnBun(bun, pipes, valve, request) };
 }
 
-async function spawnBun(bun: BunApi, pipes: PipeMaker, request: SpawnRequest): Promise<SpawnedProcess> {
+async function spawnBun(bun: BunApi, pipes: PipeMaker, valve: GcValve, request: SpawnRequest): Promise<SpawnedProcess> {
   // Real pipes, not the socketpairs of "pipe": fd 1 and fd 2 share one, so `sh -c` needs no `2>&1` of ours.
   const output = await pipes.outputPipe();
   let input: PipeEnds | null = null;
@@ -60,7 +62,7 @@ async function spawnBun(bun: BunApi, pipes: PipeMaker, request: SpawnRequest): P
   });
   return spawnedProcess({
     pid,
-    output: fdReadable(bun, output.ours),
+    output: fdReadable(bun, output.ours, valve),
     stdin: input ? fdWritable(bun, input.ours) : null,
     exited,
   });
