@@ -10,6 +10,7 @@ import { ProcessManager, type EnvHook } from "./core/process-manager.ts";
 import type { Spawner } from "./core/spawner.ts";
 import { accessLog, type AccessLogLine } from "./http/access-log.ts";
 import { requireToken } from "./http/auth.ts";
+import { browserGuard, requireJson, type BrowserPolicy } from "./http/browser-guard.ts";
 import { errorResponse, type ErrorLogger } from "./http/error-response.ts";
 import { processRoutes } from "./http/process-routes.ts";
 import { readBody } from "./http/read-body.ts";
@@ -19,8 +20,12 @@ import { posixHost, serverEnvironment } from "./runtimes/posix/host.ts";
 import { DEFAULT_BASE_PATH, normaliseBasePath } from "./wire/base-path.ts";
 import type { HealthResponse } from "./wire/response-schemas.ts";
 
-/** How to build the API; every field is optional. */
-export interface ProcessApiOptions {
+/**
+ * How to build the API; every field is optional. Browsers are kept out by default (docs/api.md §6): `Host` must be a
+ * loopback name or address (or `listenAddress`, or one of `allowedHosts`), a request with an `Origin` needs it in
+ * `allowedOrigins`, and a POST must carry JSON.
+ */
+export interface ProcessApiOptions extends BrowserPolicy {
   /** Where the process routes live (default `/api/v0/processes`). */
   basePath?: string;
   /** Default working directory of processes (else `$HOME`, else the server's cwd). */
@@ -33,7 +38,7 @@ export interface ProcessApiOptions {
   spawner?: Spawner;
   /** Limits of docs/api.md §5. */
   limits?: Partial<Limits>;
-  /** When set, every route but `/healthz` needs `Authorization: Bearer <token>`. */
+  /** When set, every route but `/healthz` needs `Authorization: Bearer <token>`; empty or blank throws. */
   token?: string;
   /** Receives one line per request (off by default; the server entries print it to stderr). */
   accessLog?: (line: AccessLogLine) => void;
@@ -64,6 +69,9 @@ export const VERSION: string = pkg.version;
  * ```
  */
 export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
+  if (options.token !== undefined && options.token.trim() === "") {
+    throw new TypeError("createProcessApi: token must not be empty or blank; leave it out for no token.");
+  }
   const spawner = options.spawner ?? createSpawner();
   const manager = new ProcessManager({
     spawner,
@@ -91,7 +99,10 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     };
     return c.json(body, manager.closed ? 503 : 200);
   });
+  // After /healthz, which probes reach by any name; preflights are answered before the token is asked for.
+  app.use("*", browserGuard(options));
   if (options.token) app.use("*", requireToken(options.token));
+  app.use("*", requireJson());
   // Behind the token like every route but /healthz (docs/api.md §6); built on first request, as few clients ask.
   let openApi: OpenApiDocument | undefined;
   app.get("/openapi.json", (c) =>

@@ -37,7 +37,8 @@ export function prepareServer(command: string, argv = process.argv.slice(2)): { 
   const accessLog = config.quiet ? undefined : (line: AccessLogLine) => console.error(JSON.stringify(line));
   // Children inherit the server's environment; the token must not be in it, where any `env` would print it.
   const { EDGEPROC_TOKEN: _token, ...env } = process.env;
-  return { config, api: createProcessApi({ env, ...config.api, accessLog }) };
+  // The bound address is a name requests may use (docs/api.md §6); a wildcard bind allows every IP address.
+  return { config, api: createProcessApi({ env, ...config.api, listenAddress: config.host, accessLog }) };
 }
 
 /**

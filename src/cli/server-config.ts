@@ -43,6 +43,8 @@ const LIMIT_FLAGS: Record<keyof Limits, string> = {
 };
 
 const STRING_FLAGS = { host: "host", workdir: "workdir", "base-path": "basePath", token: "token" } as const;
+/** Comma-separated lists (docs/api.md §6): who may reach the server from a browser, and by which names. */
+const LIST_FLAGS = { "allowed-origins": "allowedOrigins", "allowed-hosts": "allowedHosts" } as const;
 
 /** A flag or variable the server cannot use; the entry prints it and exits with status 2. */
 export class ConfigError extends Error {
@@ -94,13 +96,28 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
     const raw = get(flag);
     if (raw !== undefined && key !== "host") api[key] = raw;
   }
+  // An empty variable is ignored elsewhere, but an empty token would silently mean "no auth": refuse it.
+  const token = flags.get("token") ?? env.EDGEPROC_TOKEN;
+  if (token !== undefined && token.trim() === "") {
+    throw new ConfigError("--token (or EDGEPROC_TOKEN) is empty or blank; give a real token, or leave it out for none.");
+  }
+  for (const [flag, key] of Object.entries(LIST_FLAGS)) {
+    const raw = get(flag);
+    if (raw !== undefined) api[key] = raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  }
   const port = integer("port", get("port", "PORT") ?? String(DEFAULT_PORT), 0);
   if (port > 65535) throw new ConfigError(`--port must be at most 65535, got ${port}.`);
   return { host: get("host") ?? DEFAULT_HOST, port, api, help, quiet: boolean("quiet", get("quiet")) };
 }
 
 function isKnownFlag(name: string): boolean {
-  return name === "port" || name === "quiet" || name in STRING_FLAGS || Object.values(LIMIT_FLAGS).includes(name);
+  return (
+    name === "port" ||
+    name === "quiet" ||
+    name in STRING_FLAGS ||
+    name in LIST_FLAGS ||
+    Object.values(LIMIT_FLAGS).includes(name)
+  );
 }
 
 function integer(flag: string, raw: string, min: number): number {
@@ -129,7 +146,9 @@ export function helpText(command: string): string {
     ["--host ADDR", "EDGEPROC_HOST", DEFAULT_HOST],
     ["--workdir DIR", "EDGEPROC_WORKDIR", "$HOME"],
     ["--base-path PATH", "EDGEPROC_BASE_PATH", DEFAULT_BASE_PATH],
-    ["--token TOKEN", "EDGEPROC_TOKEN", "(none: no auth)"],
+    ["--token TOKEN", "EDGEPROC_TOKEN", "(none: no auth; empty refuses to start)"],
+    ["--allowed-origins LIST", "EDGEPROC_ALLOWED_ORIGINS", "(none: every Origin is 403)"],
+    ["--allowed-hosts LIST", "EDGEPROC_ALLOWED_HOSTS", "(loopback and the --host address only)"],
     ["--quiet", "EDGEPROC_QUIET=1", "off (the access log: one JSON line per request on stderr)"],
   ];
   for (const [key, flag] of Object.entries(LIMIT_FLAGS) as [keyof Limits, string][]) {

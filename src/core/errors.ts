@@ -10,6 +10,8 @@ export type ErrorCode =
   | "invalid_request"
   | "invalid_workdir"
   | "unauthorized"
+  | "forbidden_origin"
+  | "forbidden_host"
   | "not_found"
   | "not_running"
   | "stdin_closed"
@@ -17,6 +19,7 @@ export type ErrorCode =
   | "token_conflict"
   | "still_running"
   | "body_too_large"
+  | "unsupported_media_type"
   | "too_many_processes"
   | "start_failed"
   | "shutting_down"
@@ -90,4 +93,19 @@ export function stdinClosed(id: string, why: "closed" | "stalled"): ProcessApiEr
     `Process ${JSON.stringify(id)} did not read its stdin in time.`,
     "The data stays queued and is written if the process reads; further writes wait behind it.",
   );
+}
+
+/**
+ * The 409 of a DELETE while the shell runs (`members` 0) or while `members` of its group are still alive (§4.8).
+ * @example
+ * ```ts
+ * throw stillRunning("abc", 2);
+ * ```
+ */
+export function stillRunning(id: string, members: number): ProcessApiError {
+  const n = members;
+  const detail =
+    n === 0 ? undefined : `Its shell exited, but ${n} member${n === 1 ? "" : "s"} of its process group ` +
+      `${n === 1 ? "is" : "are"} alive; kill it first.`;
+  return new ProcessApiError("still_running", `Process ${JSON.stringify(id)} is still running.`, detail);
 }

@@ -7,7 +7,7 @@ import { nanoid } from "nanoid";
 import { ActivityCounters, type Activity } from "./activity.ts";
 import type { ChatScope } from "./chat-scope.ts";
 import { childEnv, definedEntries, type EnvHook } from "./child-env.ts";
-import { notFound, ProcessApiError, stdinBusy, stdinClosed } from "./errors.ts";
+import { notFound, ProcessApiError, stdinBusy, stdinClosed, stillRunning } from "./errors.ts";
 import { groupSurvivors } from "./process-group.ts";
 import type { Host } from "./host.ts";
 import { checkOutputBudget, OutputBudget } from "../output/output-budget.ts";
@@ -135,6 +135,12 @@ export class ProcessManager {
     return proc;
   }
 
+  /** True when `id` is a record of another chat than `scope`'s (coder answers it 404 before reading a body). */
+  ownedElsewhere(id: string, scope: ChatScope): boolean {
+    const proc = this.records.get(id);
+    return proc !== undefined && !this.visible(proc, scope);
+  }
+
   /** Waits until `proc` exits, `ms` pass or `signal` aborts; `true` when it exited. */
   async waitForExit(proc: ManagedProcess, ms: number, signal?: AbortSignal): Promise<boolean> {
     if (!proc.running) return true;
@@ -190,14 +196,9 @@ export class ProcessManager {
   /** Removes an exited record and its output (docs/api.md §4.8). */
   async delete(id: string, scope: ChatScope): Promise<void> {
     const proc = this.get(id, scope);
-    const stillRunning = (detail?: string) =>
-      new ProcessApiError("still_running", `Process ${JSON.stringify(id)} is still running.`, detail);
-    if (proc.running) throw stillRunning();
+    if (proc.running) throw stillRunning(id, 0);
     const members = proc.groupAlive ? await proc.groupMembers() : [];
-    if (members.length > 0) {
-      const n = members.length;
-      throw stillRunning(`Its shell exited, but ${n} member${n === 1 ? "" : "s"} of its process group ${n === 1 ? "is" : "are"} alive; kill it first.`);
-    }
+    if (members.length > 0) throw stillRunning(id, members.length);
     if (this.records.get(id) === proc) this.records.forget(proc);
   }
 

@@ -1,5 +1,5 @@
 /**
- * Chat scope headers (docs/api.md §2), parsed as coder parses them: a bad chat id means "no chat", a bad
+ * Chat scope headers (docs/api.md §2), parsed as coder parses them: a bad or nil chat id means "no chat", a bad
  * ancestor list means "no ancestors", and bad entries in the list are skipped.
  * @module
  */
@@ -7,6 +7,7 @@
 import { OPERATOR_SCOPE, type ChatScope } from "../core/chat-scope.ts";
 
 const HEX32 = /^[0-9a-f]{32}$/;
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
 /**
  * A UUID in canonical lower-case form, or `null`. Accepts the forms Go's `uuid.Parse` accepts: plain, `{…}`,
@@ -41,8 +42,11 @@ export function parseUuid(raw: string): string | null {
  * ```
  */
 export function chatScope(headers: Headers): ChatScope {
-  const chatId = parseUuid(headers.get("coder-chat-id") ?? "");
-  if (chatId === null) return { ...OPERATOR_SCOPE, ancestorIds: [] };
+  // A repeated header arrives joined with ", ": coder (Go's Header.Get) reads the first value. The nil UUID is
+  // what Go's uuid.UUID{} means by "no chat".
+  const first = (headers.get("coder-chat-id") ?? "").split(",")[0]!.trim();
+  const chatId = parseUuid(first);
+  if (chatId === null || chatId === NIL_UUID) return { ...OPERATOR_SCOPE, ancestorIds: [] };
   return { chatId, ancestorIds: parseAncestors(headers.get("coder-ancestor-chat-ids")) };
 }
 

@@ -6,11 +6,13 @@ import type { ErrorCode } from "../core/errors.ts";
 import { ProcessApiError } from "../core/errors.ts";
 import type { ErrorBody } from "../wire/response-schemas.ts";
 
-const STATUS: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503> = {
   invalid_json: 400,
   invalid_request: 400,
   invalid_workdir: 400,
   unauthorized: 401,
+  forbidden_origin: 403,
+  forbidden_host: 403,
   not_found: 404,
   not_running: 409,
   stdin_closed: 409,
@@ -18,6 +20,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 404 | 409 | 413 | 429 | 500 | 503> =
   token_conflict: 409,
   still_running: 409,
   body_too_large: 413,
+  unsupported_media_type: 415,
   too_many_processes: 429,
   start_failed: 500,
   shutting_down: 503,

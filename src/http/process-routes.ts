@@ -6,6 +6,7 @@ import { Hono, type Context } from "hono";
 import type { ManagedProcess } from "../core/managed-process.ts";
 import type { ProcessManager } from "../core/process-manager.ts";
 import type { StartOptions } from "../core/start-params.ts";
+import { notFound } from "../core/errors.ts";
 import {
   ListQuerySchema,
   outputQuerySchema,
@@ -72,8 +73,9 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
 
   app.post("/:id/signal", async (c) => {
     const scope = chatScope(c.req.raw.headers);
-    // coder checks the chat before the body, so another chat learns nothing from a bad body.
-    manager.get(c.req.param("id"), scope);
+    // As coder: another chat's process is 404 before the body is read (that chat learns nothing from a bad body);
+    // an unknown id only after it, so a bad body is 400 whatever the id.
+    if (manager.ownedElsewhere(c.req.param("id"), scope)) throw notFound(c.req.param("id"));
     const body = await json(c, SignalRequestSchema);
     const outcome = await manager.signal(c.req.param("id"), scope, SIGNALS[body.signal], body.wait_ms);
     return c.json(signalResponse(outcome, body.signal));

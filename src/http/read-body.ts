@@ -10,7 +10,8 @@ const DRAIN_CAP = 8 << 20;
 
 /**
  * The body of `request` as text, at most `maxBytes` bytes.
- * @throws {ProcessApiError} `body_too_large` when the declared or actual size is over `maxBytes`.
+ * @throws {ProcessApiError} `body_too_large` when the declared or actual size is over `maxBytes`; `invalid_json` when
+ * it is not UTF-8.
  * @example
  * ```ts
  * const text = await readBody(c.req.raw, 1 << 20);
@@ -44,8 +45,15 @@ export async function readBody(request: Request, maxBytes: number): Promise<stri
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    // Replacing bad bytes with U+FFFD would run a command other than the one sent.
+    throw new ProcessApiError("invalid_json", "Request body must be valid JSON.", "The body is not valid UTF-8.");
+  }
 }
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 interface ByteReader {
   read(): Promise<{ done: boolean; value?: Uint8Array }>;

@@ -128,7 +128,10 @@ function operation(op: RouteOperation, config: ConversionConfig, auth: boolean):
   if (parameters.length > 0) result.parameters = parameters;
   if (op.body) result.requestBody = { required: true, content: media(op.body) };
   const responses: Json = { 200: { description: op.ok.description, content: media(op.ok) } };
-  const codes: ErrorCode[] = auth && !op.public ? [...op.errors, "unauthorized"] : op.errors;
+  // Every route but the public one checks Host and Origin; every POST wants JSON (docs/api.md §6).
+  const guarded: ErrorCode[] = op.public ? [] : ["forbidden_host", "forbidden_origin"];
+  if (op.method === "post") guarded.push("unsupported_media_type");
+  const codes: ErrorCode[] = [...op.errors, ...guarded, ...(auth && !op.public ? (["unauthorized"] as const) : [])];
   for (const [status, group] of byStatus(codes)) {
     const example = (code: ErrorCode) => op.errorExamples?.[code] ?? ERROR_EXAMPLES[code];
     const examples = Object.fromEntries(group.map((code) => [code, { value: example(code) }]));
@@ -175,9 +178,13 @@ function conversionConfig(): ConversionConfig {
         return { ...jsonSchema, description: `At most ${String(valibotAction.requirement)} bytes of UTF-8.` };
       }
       if (valibotAction === signalCheck) return { ...jsonSchema, enum: Object.keys(SIGNALS) };
+      // The other checks (no NUL, env key rules) have no JSON Schema form; their messages say them in a 400.
+      if (valibotAction.type === "check" || valibotAction.type === "raw_check") return jsonSchema;
       return undefined;
     },
     overrideSchema({ valibotSchema, jsonSchema }) {
+      // `env` starts from the raw object (to refuse keys valibot's record would drop): its wire form, said here.
+      if (valibotSchema.type === "custom") return envJsonSchema(valibotSchema as EnvPipe);
       if (valibotSchema.type !== "object" || !("entries" in valibotSchema)) return undefined;
       // Required = rejects a missing value, which also covers `nullish` fields whose default fails the pipe.
       const entries = valibotSchema.entries as Record<string, v.GenericSchema>;
@@ -185,5 +192,23 @@ function conversionConfig(): ConversionConfig {
       const { required: _, ...rest } = jsonSchema;
       return required.length > 0 ? { ...rest, required } : rest;
     },
+  };
+}
+
+/** The first schema of `env`'s pipe (wire/request-schemas.ts), which carries its entry limit. */
+type EnvPipe = { maxEntries?: number };
+
+/** The JSON Schema of `env`: what its checks enforce, in JSON Schema's words. */
+function envJsonSchema(schema: EnvPipe): JsonSchema {
+  const max = schema.maxEntries;
+  return {
+    type: "object",
+    propertyNames: {
+      minLength: 1,
+      pattern: "^[^=\\u0000]+$",
+      not: { enum: ["CODER_CHAT_ID", "__proto__", "constructor", "prototype"] },
+    },
+    additionalProperties: { type: "string", pattern: "^[^\\u0000]*$" },
+    ...(typeof max === "number" ? { maxProperties: max } : {}),
   };
 }

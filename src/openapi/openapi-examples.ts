@@ -93,6 +93,23 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorBody> = {
     validations: [{ field: "workdir", detail: "not an existing directory" }],
   },
   unauthorized: { message: "A valid bearer token is required.", code: "unauthorized" },
+  forbidden_origin: {
+    message: 'Origin "https://evil.example" is not allowed.',
+    detail: "Web pages may call this server only from an origin listed in --allowed-origins.",
+    code: "forbidden_origin",
+  },
+  forbidden_host: {
+    message: 'Host "rebound.evil.example:7070" is not allowed.',
+    detail:
+      "Requests must name this server by a loopback name or address, the address it listens on, or one of " +
+      "--allowed-hosts (DNS rebinding protection).",
+    code: "forbidden_host",
+  },
+  unsupported_media_type: {
+    message: "Request body must be JSON (Content-Type: application/json).",
+    detail: 'Got "text/plain;charset=UTF-8".',
+    code: "unsupported_media_type",
+  },
   not_found: { message: `Process "${ID}" not found.`, code: "not_found" },
   not_running: { message: `Process "${ID}" is not running.`, code: "not_running" },
   stdin_closed: { message: `Process "${ID}" has no open stdin.`, code: "stdin_closed" },

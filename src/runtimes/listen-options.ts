@@ -17,3 +17,15 @@ export interface Listening {
   /** Stops accepting; resolves when open requests are done (idle keep-alive connections are closed). */
   stop(): Promise<void>;
 }
+
+/**
+ * The URL of a server listening on `hostname:port`, with an IPv6 address in brackets.
+ * @example
+ * ```ts
+ * httpUrl("::", 7070); // "http://[::]:7070"
+ * ```
+ */
+export function httpUrl(hostname: string, port: number): string {
+  const host = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
+  return `http://${host}:${port}`;
+}

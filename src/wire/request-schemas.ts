@@ -18,6 +18,44 @@ const optionalInt = (min: number, max: number, what: string) =>
     ),
   );
 
+/** Keys valibot's `record` skips (prototype safety): refused out loud instead of dropped without a word. */
+const RESERVED_ENV_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+const noNul = (what: string) => v.check((s: string) => !s.includes("\0"), `${what} must not contain a NUL character.`);
+
+/**
+ * `env` of a start request (docs/api.md §3.1): keys a real environment can hold (not empty, no `=`, no NUL) and are
+ * not `CODER_CHAT_ID` (the server's, from the chat header), string values without NUL.
+ */
+function envSchema(maxEntries: number) {
+  const key = v.pipe(
+    v.string(),
+    v.nonEmpty("Env keys must not be empty."),
+    v.check((k: string) => !k.includes("="), "Env keys must not contain \"=\"."),
+    noNul("Env keys"),
+    v.check((k: string) => k !== "CODER_CHAT_ID", "CODER_CHAT_ID is set by the server, from the Coder-Chat-Id header."),
+  );
+  const value = v.pipe(v.string("Env values must be strings."), noNul("Env values"));
+  const rawObject = v.custom<Record<string, unknown>>(
+    (input) => typeof input === "object" && input !== null && !Array.isArray(input),
+    "Env must be an object of strings.",
+  );
+  // The OpenAPI document describes the whole pipe from its first schema: it reads the entry limit from here.
+  return v.pipe(
+    Object.assign(rawObject, { maxEntries }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const input = dataset.value as Record<string, unknown>;
+      for (const name of Object.keys(input)) {
+        if (!RESERVED_ENV_KEYS.has(name)) continue;
+        const path: [v.ObjectPathItem] = [{ type: "object", origin: "key", input, key: name, value: input[name] }];
+        addIssue({ message: `Env key ${JSON.stringify(name)} is not supported.`, path });
+      }
+    }),
+    v.record(key, value, "Env must be an object of strings."),
+    v.maxEntries(maxEntries, `Env has more than ${maxEntries} entries.`),
+  );
+}
+
 /**
  * The body of `POST /start` (docs/api.md §3.1 and §4.1), with the given limits on `command` and `env`.
  * @example
@@ -31,14 +69,10 @@ export function startRequestSchema(limits: Pick<Limits, "maxCommandBytes" | "max
       v.nullish(v.string("Command must be a string."), ""),
       v.nonEmpty("Command is required."),
       v.maxBytes(limits.maxCommandBytes, `Command is longer than ${limits.maxCommandBytes} bytes.`),
+      noNul("Command"),
     ),
-    workdir: v.nullish(v.string("Workdir must be a string.")),
-    env: v.nullish(
-      v.pipe(
-        v.record(v.string(), v.string("Env values must be strings."), "Env must be an object of strings."),
-        v.maxEntries(limits.maxEnvEntries, `Env has more than ${limits.maxEnvEntries} entries.`),
-      ),
-    ),
+    workdir: v.nullish(v.pipe(v.string("Workdir must be a string."), noNul("Workdir"))),
+    env: v.nullish(envSchema(limits.maxEnvEntries)),
     background: v.nullish(v.boolean("Background must be a boolean.")),
     timeout_ms: optionalInt(1, Number.MAX_SAFE_INTEGER, "timeout_ms"),
     kill_grace_ms: optionalInt(0, 3_600_000, "kill_grace_ms"),

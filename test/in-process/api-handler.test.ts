@@ -150,7 +150,7 @@ describe("start: bad input", () => {
 describe("start: what the child gets", () => {
   it("layers the environment: server, hook, request, then CODER_CHAT_ID", async () => {
     setup({ updateEnv: (env) => ({ ...env, HOOK: "hook", OVER: "hook" }) });
-    const body = { command: "env", env: { OVER: "request", CODER_CHAT_ID: "spoof" } };
+    const body = { command: "env", env: { OVER: "request" } };
     const reply = await call("POST", "/start", { body, headers: { "Coder-Chat-Id": CHAT_A } });
     assert.equal(reply.status, 200);
     assert.deepEqual(reply.body, { id: reply.body.id, started: true });
@@ -204,6 +204,9 @@ describe("signal: bad input and states", () => {
   it("answers 404 for an unknown id, 409 for an exited process with no group left", async () => {
     setup();
     assertError(await call("POST", "/nope/signal", { body: { signal: "kill" } }), 404, "not_found", /^Process "nope" not found\.$/);
+    // As coder: the body is checked before an unknown id is looked up.
+    assertError(await call("POST", "/nope/signal", { body: { signal: "SIGKILL" } }), 400, "invalid_request");
+    assertError(await call("POST", "/nope/signal", { raw: "nope" }), 400, "invalid_json");
     const { body } = await call("POST", "/start", { body: { command: "true" } });
     spawner.last.finish();
     await call("GET", `/${body.id}/output?wait=true`);

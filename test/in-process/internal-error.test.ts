@@ -18,7 +18,11 @@ describe("unexpected errors", () => {
     });
     try {
       const response = await api.fetch(
-        new Request("http://edgeproc.test/api/v0/processes/start", { method: "POST", body: '{"command":"true"}' }),
+        new Request("http://edgeproc.test/api/v0/processes/start", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: '{"command":"true"}',
+        }),
       );
       assert.equal(response.status, 500);
       const text = await response.text();

@@ -131,18 +131,35 @@ const authArb = fc.oneof(
     ),
   },
 );
+/** Mostly JSON, so most POSTs reach validation; the rest must all be 415 (docs/api.md §6). */
+const contentTypeArb = fc.oneof(
+  { weight: 12, arbitrary: pick("application/json", "application/json; charset=utf-8", "application/merge-patch+json") },
+  { weight: 2, arbitrary: pick("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x") },
+  { weight: 1, arbitrary: pick("", "text/json", "application/jsonp", "APPLICATION/JSON") },
+);
+/** Rarely present: any Origin is refused by an API without allowed origins. */
+const originArb = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: pick("http://evil.example", "null", "http://localhost:7070", "https://app.example.com") },
+);
 const headersArb = fc
   .record(
     {
       "coder-chat-id": chatIdArb,
       "coder-ancestor-chat-ids": ancestorsArb,
       "last-event-id": fc.oneof(pick("0", "5", "-1", "x", "99999999999999999"), headerText),
-      "content-type": pick("application/json", "text/plain", "multipart/form-data; boundary=x", ""),
       "x-random": headerText,
     },
     { requiredKeys: [] },
   )
-  .chain((h) => authArb.map((auth) => [...Object.entries(h), ...(auth === null ? [] : [["authorization", auth]])]))
+  .chain((h) =>
+    fc.tuple(authArb, contentTypeArb, originArb).map(([auth, type, origin]) => [
+      ...Object.entries(h),
+      ["content-type", type],
+      ...(origin === null ? [] : [["origin", origin]]),
+      ...(auth === null ? [] : [["authorization", auth]]),
+    ]),
+  )
   .map((h) => h as [string, string][]);
 
 const anyJson = fc.jsonValue({ maxDepth: 2 });

@@ -21,12 +21,15 @@ const CONTRACT: Record<string, number> = {
   invalid_request: 400,
   invalid_workdir: 400,
   unauthorized: 401,
+  forbidden_origin: 403,
+  forbidden_host: 403,
   not_found: 404,
   not_running: 409,
   stdin_closed: 409,
   token_conflict: 409,
   still_running: 409,
   body_too_large: 413,
+  unsupported_media_type: 415,
   too_many_processes: 429,
   start_failed: 500,
 };
@@ -176,7 +179,16 @@ async function checkResponse(harness: Harness, request: Request, response: Respo
   const path = new URL(request.url).pathname;
   const isHealth = path === "/healthz" && (request.method === "GET" || request.method === "HEAD");
   const authorized = request.headers.get("authorization") === `Bearer ${harness.config.token}`;
-  if (harness.config.token && !isHealth && !authorized && status !== 401) fail("a request without the token passed", text);
+  // Browsers first: no origin is allowed here, so any Origin is 403 before the token is even looked at.
+  const fromPage = request.headers.has("origin") && !isHealth;
+  if (fromPage && status !== 403) fail("a request with an Origin passed", text);
+  if (harness.config.token && !isHealth && !fromPage && !authorized && status !== 401) {
+    fail("a request without the token passed", text);
+  }
+  // Written here, not imported: the property must not share the guard's own reading of a media type.
+  const json = /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i.test(request.headers.get("content-type") ?? "");
+  const admitted = !fromPage && (authorized || !harness.config.token);
+  if (request.method === "POST" && !json && admitted && status !== 415) fail("a POST without JSON was not 415", text);
   if (status >= 200 && status < 300) {
     count(status, request.method === "HEAD" ? "head" : "ok");
     if (request.method === "HEAD") return;

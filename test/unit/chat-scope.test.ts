@@ -30,6 +30,27 @@ describe("chatScope", () => {
     });
   });
 
+  it("is no chat for the nil UUID, in any of its forms, as coder's uuid.UUID{} means", () => {
+    for (const nil of ["00000000-0000-0000-0000-000000000000", "{00000000-0000-0000-0000-000000000000}", "0".repeat(32)]) {
+      assert.deepEqual(scope({ "Coder-Chat-Id": nil, "Coder-Ancestor-Chat-Ids": `["${ID}"]` }), {
+        chatId: null,
+        ancestorIds: [],
+      });
+    }
+  });
+
+  it("reads the first of repeated Coder-Chat-Id headers, as Go's Header.Get does", () => {
+    const other = "11111111-1111-4111-8111-111111111111";
+    const headers = new Headers();
+    headers.append("Coder-Chat-Id", ID);
+    headers.append("Coder-Chat-Id", other);
+    assert.equal(chatScope(headers).chatId, ID);
+    const badFirst = new Headers();
+    badFirst.append("Coder-Chat-Id", "nope");
+    badFirst.append("Coder-Chat-Id", other);
+    assert.equal(chatScope(badFirst).chatId, null, "a bad first value is no chat, not the second");
+  });
+
   it("keeps valid ancestors in order and skips the rest; malformed lists mean none", () => {
     const other = "11111111-1111-4111-8111-111111111111";
     const list = JSON.stringify([other, "bad", 5, ID.toUpperCase()]);

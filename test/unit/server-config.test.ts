@@ -88,6 +88,28 @@ describe("parseServerConfig", () => {
     assert.equal(few.api.limits?.maxRunning, 31);
   });
 
+  it("refuses an empty or blank token, by flag or variable, instead of running without auth", () => {
+    for (const [argv, env] of [
+      [["--token", ""], {}],
+      [["--token="], {}],
+      [["--token", "   "], {}],
+      [[], { EDGEPROC_TOKEN: "" }],
+      [[], { EDGEPROC_TOKEN: " \t" }],
+    ] as [string[], Record<string, string>][]) {
+      assert.throws(() => parseServerConfig(argv, env), (err) => err instanceof ConfigError && /token/i.test(err.message));
+    }
+    assert.equal(parseServerConfig(["--token", "s3cret"], { EDGEPROC_TOKEN: "" }).api.token, "s3cret", "the flag wins");
+  });
+
+  it("reads --allowed-origins and --allowed-hosts as comma-separated lists", () => {
+    const config = parseServerConfig(["--allowed-origins", "https://a.example, http://b.example:8080,"], {
+      EDGEPROC_ALLOWED_HOSTS: "box.internal,.dev.example",
+    });
+    assert.deepEqual(config.api.allowedOrigins, ["https://a.example", "http://b.example:8080"]);
+    assert.deepEqual(config.api.allowedHosts, ["box.internal", ".dev.example"]);
+    assert.equal(parseServerConfig([], {}).api.allowedOrigins, undefined);
+  });
+
   it("throws ConfigError for an unknown flag or a bare argument", () => {
     assert.throws(
       () => parseServerConfig(["--nope", "1"], {}),

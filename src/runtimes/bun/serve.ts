@@ -3,7 +3,7 @@
  * @module
  */
 import { bunGlobal } from "./bun-api.ts";
-import type { ListenOptions, Listening } from "../listen-options.ts";
+import { httpUrl, type ListenOptions, type Listening } from "../listen-options.ts";
 
 /**
  * Listens on `Bun.serve` with the idle timeout off: Bun closes idle connections after 10 s by default, which
@@ -15,5 +15,5 @@ import type { ListenOptions, Listening } from "../listen-options.ts";
  */
 export async function listen(fetch: (request: Request) => Promise<Response>, options: ListenOptions): Promise<Listening> {
   const server = bunGlobal("listen()").serve({ fetch, hostname: options.hostname, port: options.port, idleTimeout: 0 });
-  return { url: `http://${options.hostname}:${server.port}`, stop: async () => void (await server.stop()) };
+  return { url: httpUrl(options.hostname, server.port), stop: async () => void (await server.stop()) };
 }

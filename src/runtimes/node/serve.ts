@@ -4,7 +4,7 @@
  */
 import { serve } from "@hono/node-server";
 import type { Server } from "node:http";
-import type { ListenOptions, Listening } from "../listen-options.ts";
+import { httpUrl, type ListenOptions, type Listening } from "../listen-options.ts";
 
 /**
  * Listens on `node:http` with no request timeout, so long waits are never cut.
@@ -31,7 +31,7 @@ export function listen(fetch: (request: Request) => Promise<Response>, options: 
           (server as Server).closeIdleConnections?.();
           return closed;
         };
-        resolve({ url: `http://${options.hostname}:${info.port}`, stop });
+        resolve({ url: httpUrl(options.hostname, info.port), stop });
       },
     );
   });

@@ -1,0 +1,168 @@
+/**
+ * Closed to web pages (docs/api.md §6, SECURITY.md): a request's `Host` must name this server (DNS rebinding), its
+ * `Origin`, when a browser sends one, must be allowed, and a POST must carry JSON (browsers post `text/plain`
+ * and forms cross-site without asking). CORS headers only for the origins configured.
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import { ProcessApiError } from "../core/errors.ts";
+
+/** Who may reach the API from a browser, and under which names. */
+export interface BrowserPolicy {
+  /** Origins allowed to send requests (`https://app.example.com`), compared exactly; `*` allows any. Default none. */
+  allowedOrigins?: readonly string[];
+  /** Host names allowed besides loopback ones; `.example.com` allows its subdomains too; `*` allows any Host. */
+  allowedHosts?: readonly string[];
+  /** The address the server listens on, allowed as a Host; a wildcard (`0.0.0.0`, `::`) allows every IP address. */
+  listenAddress?: string;
+}
+
+const WILDCARDS = new Set(["0.0.0.0", "::", ""]);
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const ALLOWED_METHODS = "GET, POST, DELETE";
+
+/**
+ * The name a `Host` header gives, lower case, without port, brackets or a trailing dot; `null` when malformed.
+ * @example
+ * ```ts
+ * hostName("[::1]:7070"); // "::1"
+ * ```
+ */
+export function hostName(raw: string): string | null {
+  const host = raw.trim().toLowerCase();
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return end > 1 && /^(:\d*)?$/.test(host.slice(end + 1)) ? host.slice(1, end) : null;
+  }
+  const colon = host.indexOf(":");
+  // Two colons without brackets: a bare IPv6 address (HTTP/1.0 clients, some proxies).
+  const name = colon === -1 || host.indexOf(":", colon + 1) !== -1 ? host : host.slice(0, colon);
+  if (colon !== -1 && name !== host && !/^\d*$/.test(host.slice(colon + 1))) return null;
+  return name.endsWith(".") ? name.slice(0, -1) : name;
+}
+
+const isIp = (name: string) => IPV4.test(name) || name.includes(":");
+
+function isLoopback(name: string): boolean {
+  return (
+    name === "localhost" ||
+    name.endsWith(".localhost") ||
+    (IPV4.test(name) && name.startsWith("127.")) ||
+    name === "::1" ||
+    name.startsWith("::ffff:127.")
+  );
+}
+
+/**
+ * Whether a request with this `Host` header may be served; a request without one (HTTP/1.0) is no browser's.
+ * @example
+ * ```ts
+ * hostAllowed("localhost:7070", {}); // true
+ * hostAllowed("evil.example:7070", {}); // false
+ * ```
+ */
+export function hostAllowed(raw: string | null | undefined, policy: BrowserPolicy): boolean {
+  if (raw === null || raw === undefined || raw === "") return true;
+  const name = hostName(raw);
+  if (name === null) return false;
+  if (isLoopback(name)) return true;
+  const listen = policy.listenAddress === undefined ? undefined : hostName(policy.listenAddress);
+  if (listen !== undefined && listen !== null) {
+    if (name === listen) return true;
+    if (WILDCARDS.has(listen) && isIp(name)) return true;
+  }
+  return (policy.allowedHosts ?? []).some((entry) => {
+    const allowed = entry.trim().toLowerCase();
+    if (allowed === "*") return true;
+    if (allowed.startsWith(".")) return name === allowed.slice(1) || name.endsWith(allowed);
+    return name === allowed;
+  });
+}
+
+/**
+ * Whether a request carrying this `Origin` may be served (only the configured origins: a page served by another
+ * origin must not drive the API with the user's network position).
+ * @example
+ * ```ts
+ * originAllowed("http://evil.example", {}); // false
+ * ```
+ */
+export function originAllowed(origin: string, policy: BrowserPolicy): boolean {
+  const given = origin.trim().toLowerCase().replace(/\/$/, "");
+  return (policy.allowedOrigins ?? []).some((entry) => {
+    const allowed = entry.trim().toLowerCase().replace(/\/$/, "");
+    return allowed === "*" || allowed === given;
+  });
+}
+
+/**
+ * Middleware: 403 `forbidden_host` for a Host that names something else, 403 `forbidden_origin` for an Origin not
+ * allowed (preflights included); CORS headers and preflight answers for the allowed ones.
+ * @example
+ * ```ts
+ * app.use("*", browserGuard({ allowedOrigins: ["https://app.example.com"] }));
+ * ```
+ */
+export function browserGuard(policy: BrowserPolicy): MiddlewareHandler {
+  return async (c, next) => {
+    const host = c.req.header("host");
+    if (!hostAllowed(host, policy)) {
+      throw new ProcessApiError(
+        "forbidden_host",
+        `Host ${JSON.stringify(host)} is not allowed.`,
+        "Requests must name this server by a loopback name or address, the address it listens on, or one of " +
+          "--allowed-hosts (DNS rebinding protection).",
+      );
+    }
+    const origin = c.req.header("origin");
+    if (origin === undefined) return next();
+    if (!originAllowed(origin, policy)) {
+      throw new ProcessApiError(
+        "forbidden_origin",
+        `Origin ${JSON.stringify(origin)} is not allowed.`,
+        "Web pages may call this server only from an origin listed in --allowed-origins.",
+      );
+    }
+    c.header("Access-Control-Allow-Origin", origin);
+    c.header("Vary", "Origin");
+    if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method")) {
+      c.header("Access-Control-Allow-Methods", ALLOWED_METHODS);
+      const asked = c.req.header("access-control-request-headers");
+      if (asked) c.header("Access-Control-Allow-Headers", asked);
+      c.header("Access-Control-Max-Age", "600");
+      return c.body(null, 204);
+    }
+    return next();
+  };
+}
+
+/**
+ * Whether a `Content-Type` is JSON: `application/json` or `application/<anything>+json`, parameters allowed.
+ * @example
+ * ```ts
+ * isJsonType("application/json; charset=utf-8"); // true
+ * isJsonType("text/plain"); // false
+ * ```
+ */
+export function isJsonType(contentType: string | undefined): boolean {
+  const media = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  return media === "application/json" || (media.startsWith("application/") && media.endsWith("+json"));
+}
+
+/**
+ * Middleware: 415 `unsupported_media_type` for a POST whose `Content-Type` is not JSON, before its body is read.
+ * @example
+ * ```ts
+ * app.use("*", requireJson());
+ * ```
+ */
+export function requireJson(): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method !== "POST" || isJsonType(c.req.header("content-type"))) return next();
+    throw new ProcessApiError(
+      "unsupported_media_type",
+      "Request body must be JSON (Content-Type: application/json).",
+      `Got ${JSON.stringify(c.req.header("content-type") ?? "no Content-Type")}.`,
+    );
+  };
+}
