@@ -123,16 +123,21 @@ export function browserGuard(policy: BrowserPolicy): MiddlewareHandler {
         "Web pages may call this server only from an origin listed in --allowed-origins.",
       );
     }
-    c.header("Access-Control-Allow-Origin", origin);
-    c.header("Vary", "Origin");
     if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method")) {
-      c.header("Access-Control-Allow-Methods", ALLOWED_METHODS);
       const asked = c.req.header("access-control-request-headers");
-      if (asked) c.header("Access-Control-Allow-Headers", asked);
-      c.header("Access-Control-Max-Age", "600");
-      return c.body(null, 204);
+      const headers: Record<string, string> = {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": ALLOWED_METHODS,
+        "Access-Control-Max-Age": "600",
+        Vary: "Origin",
+      };
+      if (asked) headers["Access-Control-Allow-Headers"] = asked;
+      return c.body(null, 204, headers);
     }
-    return next();
+    await next();
+    // Set on the answer itself, so an error answered by onError (a fresh Response) carries them too.
+    c.res.headers.set("Access-Control-Allow-Origin", origin);
+    c.res.headers.append("Vary", "Origin");
   };
 }
 

@@ -14,6 +14,10 @@ import { httpUrl, type ListenOptions, type Listening } from "../listen-options.t
  * ```
  */
 export async function listen(fetch: (request: Request) => Promise<Response>, options: ListenOptions): Promise<Listening> {
-  const server = bunGlobal("listen()").serve({ fetch, hostname: options.hostname, port: options.port, idleTimeout: 0 });
-  return { url: httpUrl(options.hostname, server.port), stop: async () => void (await server.stop()) };
+  let base = "";
+  // Without a Host header (HTTP/1.0) Bun hands over a relative URL, which routers read as a wrong path.
+  const routed = (request: Request) => (request.url.startsWith("/") ? fetch(new Request(base + request.url, request)) : fetch(request));
+  const server = bunGlobal("listen()").serve({ fetch: routed, hostname: options.hostname, port: options.port, idleTimeout: 0 });
+  base = httpUrl(options.hostname, server.port);
+  return { url: base, stop: async () => void (await server.stop()) };
 }
