@@ -18,4 +18,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 deno="$here/node_modules/.bin/deno"
 [ -x "$deno" ] || deno="deno"
 export EDGEPROC_HOST="$host"
-exec "$deno" serve -A --quiet --config "$here/deno.json" --port "$port" --host "$host" "$here/src/cli/deno.ts" ${rest[@]+"${rest[@]}"}
+# `deno serve --host ::1` reads the colons as a port: an IPv6 address goes in brackets.
+serve_host="$host"
+case "$host" in *:*) case "$host" in \[*) ;; *) serve_host="[$host]" ;; esac ;; esac
+exec "$deno" serve -A --quiet --config "$here/deno.json" --port "$port" --host "$serve_host" "$here/src/cli/deno.ts" ${rest[@]+"${rest[@]}"}

@@ -166,6 +166,20 @@ describe(`allowed origins and hosts on ${testRuntime()}`, () => {
   });
 });
 
+describe(`an IPv6 bind on ${testRuntime()}`, () => {
+  it("prints its URL with the address in brackets, and serves requests naming it", T, async () => {
+    const server = await startServer(["--quiet", "--host", "::1"]);
+    try {
+      assert.match(server.url, /^http:\/\/\[::1\]:\d+$/);
+      const reply = await fetch(`${server.url}/api/v0/processes/list`);
+      assert.equal(reply.status, 200, await reply.clone().text());
+      assert.deepEqual(await reply.json(), { processes: [] });
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe(`token strictness on ${testRuntime()}`, () => {
   it("refuses to start with an empty or blank token, by flag or variable, with exit 2 and a clear message", T, async () => {
     for (const [args, env] of [
