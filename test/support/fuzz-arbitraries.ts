@@ -142,6 +142,12 @@ const originArb = fc.oneof(
   { weight: 12, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: pick("http://evil.example", "null", "http://localhost:7070", "https://app.example.com") },
 );
+/** Rarely present: a Host that is not a loopback name is a rebound page (403); loopback ones are served. */
+const hostArb = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: pick("evil.example", "rebound.example:7070", "10.0.0.1:7070", "localhost.evil.example") },
+  { weight: 1, arbitrary: pick("localhost:7070", "127.0.0.1", "[::1]:7070", "app.localhost") },
+);
 const headersArb = fc
   .record(
     {
@@ -153,10 +159,11 @@ const headersArb = fc
     { requiredKeys: [] },
   )
   .chain((h) =>
-    fc.tuple(authArb, contentTypeArb, originArb).map(([auth, type, origin]) => [
+    fc.tuple(authArb, contentTypeArb, originArb, hostArb).map(([auth, type, origin, host]) => [
       ...Object.entries(h),
       ["content-type", type],
       ...(origin === null ? [] : [["origin", origin]]),
+      ...(host === null ? [] : [["host", host]]),
       ...(auth === null ? [] : [["authorization", auth]]),
     ]),
   )
