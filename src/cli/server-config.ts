@@ -38,6 +38,7 @@ const LIMIT_FLAGS: Record<keyof Limits, string> = {
   killGraceMs: "kill-grace-ms",
   maxStdinBytes: "max-stdin-bytes",
   maxStdinQueueBytes: "max-stdin-queue-bytes",
+  requestTimeoutMs: "request-timeout-ms",
 };
 
 const STRING_FLAGS = { host: "host", workdir: "workdir", "base-path": "basePath", token: "token" } as const;

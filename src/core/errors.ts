@@ -17,6 +17,7 @@ export type ErrorCode =
   | "token_conflict"
   | "still_running"
   | "body_too_large"
+  | "request_timeout"
   | "too_many_processes"
   | "start_failed"
   | "shutting_down"

@@ -33,6 +33,11 @@ export interface Limits {
   maxStdinBytes: number;
   /** Most bytes of one process's stdin writes waiting for the pipe; one more write → 429 `stdin_busy`. */
   maxStdinQueueBytes: number;
+  /**
+   * Longest time for a request's headers to arrive, and then its body (408 `request_timeout`), in milliseconds;
+   * 0 means no limit. Responses are never cut by it, however long they wait or stream.
+   */
+  requestTimeoutMs: number;
 }
 
 /** The defaults of docs/api.md §5. */
@@ -51,6 +56,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   killGraceMs: 5000,
   maxStdinBytes: 1 << 20,
   maxStdinQueueBytes: 2 << 20,
+  requestTimeoutMs: 30_000,
 });
 
 /**

@@ -124,6 +124,7 @@ const ERROR_CODES: ErrorCode[] = [
   "token_conflict",
   "still_running",
   "body_too_large",
+  "request_timeout",
   "too_many_processes",
   "start_failed",
   "shutting_down",

@@ -27,6 +27,7 @@ const CONTRACT: Record<string, number> = {
   token_conflict: 409,
   still_running: 409,
   body_too_large: 413,
+  request_timeout: 408,
   too_many_processes: 429,
   start_failed: 500,
 };
