@@ -1,7 +1,7 @@
 /**
  * Reads a request body up to a size limit and a deadline (docs/api.md §5): 413 before the body is buffered whole,
  * and the rest of an oversized body is read and dropped (up to a cap) so the client gets to read the 413 instead
- * of a reset; 408 when the body is not in by its deadline, with the reader cancelled so the runtime frees it.
+ * of a reset; 408 when the body is not in by its deadline.
  * @module
  */
 import { ProcessApiError } from "../core/errors.ts";
@@ -9,6 +9,9 @@ import type { BodyDeadline } from "./request-deadline.ts";
 
 /** Past this many dropped bytes the connection may simply close: a client sending that much is not listening. */
 const DRAIN_CAP = 8 << 20;
+/** Where the stream lets us choose, the first read asks for this much, and each read that fills up twice as much. */
+const FIRST_READ_BYTES = 4 << 10;
+const MAX_READ_BYTES = 64 << 10;
 
 interface ByteReader {
   read(): Promise<{ done: boolean; value?: Uint8Array }>;
@@ -17,6 +20,10 @@ interface ByteReader {
 
 /**
  * The body of `request` as text, at most `maxBytes` bytes, all of it in before `deadline` if there is one.
+ *
+ * At the deadline the read still pending is left to the runtime, not cancelled: the 408 says `Connection: close`,
+ * and the runtime frees the body with its connection. Cancelling a pending read leaks its buffer on Deno 2.9
+ * (500 stalled bodies: +35 MiB a wave that never comes back, docs/load.md).
  * @throws {ProcessApiError} `body_too_large` when the declared or actual size is over `maxBytes`;
  *   `request_timeout` when the deadline passes first.
  * @example
@@ -27,24 +34,48 @@ interface ByteReader {
 export async function readBody(request: Request, maxBytes: number, deadline?: BodyDeadline): Promise<string> {
   const body = request.body;
   if (!body) return "";
-  const reader = body.getReader();
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   const progress = { bytes: 0, late: false };
-  const timer = deadline && setTimeout(() => {
-    progress.late = true;
-    // Settles the pending read as done; the runtime then drops what it holds of this body.
-    reader.cancel().catch(() => undefined);
-  }, Math.max(0, deadline.at - performance.now()));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let reader = byteReader(body);
+  if (deadline) {
+    const late = new Promise<{ done: true }>((resolve) => {
+      const fire = () => ((progress.late = true), resolve({ done: true }));
+      timer = setTimeout(fire, Math.max(0, deadline.at - performance.now()));
+    });
+    const inner = reader;
+    reader = { read: () => Promise.race([inner.read(), late]), cancel: () => inner.cancel() };
+  }
   try {
     const bytes = await readAll(reader, declared, maxBytes, progress);
     if (!progress.late) return new TextDecoder().decode(bytes);
-  } catch (err) {
-    // A read the cancel broke (Deno rejects it) is the deadline's doing; a 413 already decided stands.
-    if (!progress.late || (err instanceof ProcessApiError && err.code === "body_too_large")) throw err;
   } finally {
     clearTimeout(timer);
   }
   throw lateBody(deadline!, progress.bytes, declared);
+}
+
+/**
+ * A reader of `body` that reads into buffers of our size where the stream allows it, else the stream's own reader
+ * (Node's and Bun's). Deno's is a byte stream whose own reads take ~190 KiB each while a body stalls
+ * (docs/load.md); reads that start small and grow only while the body keeps coming take a few KiB.
+ */
+function byteReader(body: ReadableStream<Uint8Array>): ByteReader {
+  let byob: ReadableStreamBYOBReader;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    return body.getReader();
+  }
+  let size = FIRST_READ_BYTES;
+  return {
+    async read() {
+      const result = await byob.read(new Uint8Array(size));
+      if (result.value?.byteLength === size) size = Math.min(MAX_READ_BYTES, size * 2);
+      return result;
+    },
+    cancel: () => byob.cancel(),
+  };
 }
 
 async function readAll(reader: ByteReader, declared: number, maxBytes: number, progress: { bytes: number }) {
@@ -73,6 +104,7 @@ async function readAll(reader: ByteReader, declared: number, maxBytes: number, p
   return bytes;
 }
 
+/** Reads and drops the rest of an oversized body, up to the cap; it stops at the deadline like any read. */
 async function drain(reader: ByteReader, seen: number): Promise<void> {
   try {
     while (seen <= DRAIN_CAP) {
