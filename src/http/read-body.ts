@@ -12,6 +12,8 @@ const DRAIN_CAP = 8 << 20;
 /** Where the stream lets us choose, the first read asks for this much, and each read that fills up twice as much. */
 const FIRST_READ_BYTES = 4 << 10;
 const MAX_READ_BYTES = 64 << 10;
+/** setTimeout's longest delay: a longer one fires at once, on Node, Bun and Deno alike. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 
 interface ByteReader {
   read(): Promise<{ done: boolean; value?: Uint8Array }>;
@@ -41,7 +43,7 @@ export async function readBody(request: Request, maxBytes: number, deadline?: Bo
   if (deadline) {
     const late = new Promise<{ done: true }>((resolve) => {
       const fire = () => ((progress.late = true), resolve({ done: true }));
-      timer = setTimeout(fire, Math.max(0, deadline.at - performance.now()));
+      timer = setTimeout(fire, Math.min(MAX_DELAY_MS, Math.max(0, deadline.at - performance.now())));
     });
     const inner = reader;
     reader = { read: () => Promise.race([inner.read(), late]), cancel: () => inner.cancel() };
