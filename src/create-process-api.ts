@@ -14,6 +14,7 @@ import { browserGuard, requireJson, type BrowserPolicy } from "./http/browser-gu
 import { errorResponse, type ErrorLogger } from "./http/error-response.ts";
 import { processRoutes } from "./http/process-routes.ts";
 import { readBody } from "./http/read-body.ts";
+import { bodyDeadline, startBodyClock } from "./http/request-deadline.ts";
 import { openApiDocument, type OpenApiDocument } from "./openapi/openapi-document.ts";
 import { createSpawner, detectRuntime } from "./runtimes/create-spawner.ts";
 import { posixHost, serverEnvironment } from "./runtimes/posix/host.ts";
@@ -85,6 +86,8 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
   const runtime = detectRuntime();
   const logError = options.logError ?? ((err: unknown) => console.error("edgeproc: unexpected error:", err));
   const app = new Hono();
+  const { requestTimeoutMs } = manager.limits;
+  if (requestTimeoutMs > 0) app.use("*", startBodyClock(requestTimeoutMs));
   app.onError((err) => errorResponse(err, logError));
   app.notFound((c) => errorResponse(new ProcessApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`), logError));
   if (options.accessLog) app.use("*", accessLog(options.accessLog, basePath));
@@ -120,7 +123,7 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     // A new Request, not `new Request(raw, init)`: Node's server hands over a request whose body cannot be replaced.
     const raw = c.req.raw;
     if (!raw.body) return (await mcp)(raw);
-    const body = await readBody(raw, manager.limits.maxBodyBytes);
+    const body = await readBody(raw, manager.limits.maxBodyBytes, bodyDeadline(raw));
     return (await mcp)(new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal }));
   });
   app.route(basePath || "/", processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));

@@ -6,5 +6,6 @@ import { listen } from "../runtimes/bun/serve.ts";
 import { prepareServer, serveLifecycle } from "./lifecycle.ts";
 
 const { config, api } = prepareServer("bun run src/cli/bun.ts");
-const server = await listen(api.fetch, { hostname: config.host, port: config.port });
+const { requestTimeoutMs } = api.manager.limits;
+const server = await listen(api.fetch, { hostname: config.host, port: config.port, requestTimeoutMs });
 serveLifecycle(api, server.url, server.stop);

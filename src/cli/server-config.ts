@@ -40,6 +40,7 @@ const LIMIT_FLAGS: Record<keyof Limits, string> = {
   maxStdinBytes: "max-stdin-bytes",
   maxStdinQueueBytes: "max-stdin-queue-bytes",
   maxOutputBytes: "max-output-bytes",
+  requestTimeoutMs: "request-timeout-ms",
 };
 
 const STRING_FLAGS = { host: "host", workdir: "workdir", "base-path": "basePath", token: "token" } as const;

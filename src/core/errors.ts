@@ -20,6 +20,7 @@ export type ErrorCode =
   | "still_running"
   | "body_too_large"
   | "unsupported_media_type"
+  | "request_timeout"
   | "too_many_processes"
   | "start_failed"
   | "shutting_down"

@@ -35,6 +35,11 @@ export interface Limits {
   maxStdinQueueBytes: number;
   /** Most bytes of output all records together keep (heads and windows); shared as docs/api.md §5 says. */
   maxOutputBytes: number;
+  /**
+   * Longest time for a request's headers to arrive, and then its body (408 `request_timeout`), in milliseconds;
+   * 0 means no limit. Responses are never cut by it, however long they wait or stream.
+   */
+  requestTimeoutMs: number;
 }
 
 /** The defaults of docs/api.md §5. */
@@ -54,6 +59,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxStdinBytes: 1 << 20,
   maxStdinQueueBytes: 2 << 20,
   maxOutputBytes: 128 << 20,
+  requestTimeoutMs: 30_000,
 });
 
 /**

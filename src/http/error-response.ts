@@ -6,7 +6,7 @@ import type { ErrorCode } from "../core/errors.ts";
 import { ProcessApiError } from "../core/errors.ts";
 import type { ErrorBody } from "../wire/response-schemas.ts";
 
-const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 429 | 500 | 503> = {
   invalid_json: 400,
   invalid_request: 400,
   invalid_workdir: 400,
@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 
   still_running: 409,
   body_too_large: 413,
   unsupported_media_type: 415,
+  request_timeout: 408,
   too_many_processes: 429,
   start_failed: 500,
   shutting_down: 503,
@@ -43,7 +44,9 @@ export function errorResponse(err: unknown, logError: ErrorLogger): Response {
     const body: ErrorBody = { message: err.message, code: err.code };
     if (err.detail !== undefined) body.detail = err.detail;
     if (err.validations !== undefined) body.validations = err.validations;
-    return Response.json(body, { status: errorStatus(err.code) });
+    // The rest of a late body may still come, so the connection cannot carry another request: close it after this.
+    const headers = err.code === "request_timeout" ? { connection: "close" } : undefined;
+    return Response.json(body, { status: errorStatus(err.code), headers });
   }
   logError(err);
   const body: ErrorBody = { message: "Internal server error.", code: "internal_error" };

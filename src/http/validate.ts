@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import * as v from "valibot";
 import { ProcessApiError } from "../core/errors.ts";
 import { readBody } from "./read-body.ts";
+import { bodyDeadline } from "./request-deadline.ts";
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
 
@@ -26,15 +27,15 @@ export function parseWith<S extends AnySchema>(schema: S, input: unknown): v.Inf
 }
 
 /**
- * The request's JSON body checked by `schema`. An empty body is not JSON (as in coder); a JSON value that is
- * not an object is an `invalid_request`.
+ * The request's JSON body checked by `schema`, read within the request's body deadline if it has one. An empty
+ * body is not JSON (as in coder); a JSON value that is not an object is an `invalid_request`.
  * @example
  * ```ts
  * const body = await jsonBody(c, StartRequestSchema, 1 << 20);
  * ```
  */
 export async function jsonBody<S extends AnySchema>(c: Context, schema: S, maxBytes: number): Promise<v.InferOutput<S>> {
-  const text = await readBody(c.req.raw, maxBytes);
+  const text = await readBody(c.req.raw, maxBytes, bodyDeadline(c.req.raw));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

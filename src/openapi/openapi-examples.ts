@@ -126,6 +126,12 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorBody> = {
   },
   still_running: { message: `Process "${ID}" is still running.`, code: "still_running" },
   body_too_large: { message: "Request body is larger than 1048576 bytes.", code: "body_too_large" },
+  request_timeout: {
+    message: "Request body did not arrive within 30000 ms.",
+    detail: "12 bytes of the 80 its Content-Length announced arrived in time; nothing was run. The limit is " +
+      "--request-timeout-ms.",
+    code: "request_timeout",
+  },
   too_many_processes: { message: "At most 256 processes may run at once.", code: "too_many_processes" },
   start_failed: { message: "Failed to start process.", detail: "spawn sh ENOENT", code: "start_failed" },
   shutting_down: { message: "The server is shutting down; no new process starts.", code: "shutting_down" },

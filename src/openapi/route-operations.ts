@@ -50,7 +50,7 @@ const invalid = (field: string, message: string): ErrorBody => ({
   validations: [{ field, detail: message }],
 });
 
-const BODY_ERRORS: ErrorCode[] = ["invalid_json", "invalid_request", "body_too_large"];
+const BODY_ERRORS: ErrorCode[] = ["invalid_json", "invalid_request", "body_too_large", "request_timeout"];
 const START_ERRORS: ErrorCode[] = [
   ...BODY_ERRORS,
   "invalid_workdir",
@@ -262,7 +262,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
         schema: { type: "object", description: "A JSON-RPC 2.0 response." },
         example: EXAMPLES.mcpResponse,
       },
-      errors: [],
+      errors: ["body_too_large", "request_timeout"],
     },
   ];
 }

@@ -8,6 +8,11 @@ export interface ListenOptions {
   hostname: string;
   /** 0 picks a free port. */
   port: number;
+  /**
+   * `--request-timeout-ms`: how long the runtime may wait for a request's headers (docs/api.md §6); 0 or absent
+   * waits forever. The handler bounds the body itself. A request in flight is never cut.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** A listening server. */

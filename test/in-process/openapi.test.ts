@@ -127,6 +127,7 @@ const ERROR_CODES: ErrorCode[] = [
   "token_conflict",
   "still_running",
   "body_too_large",
+  "request_timeout",
   "too_many_processes",
   "start_failed",
   "shutting_down",

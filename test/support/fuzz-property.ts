@@ -30,6 +30,7 @@ const CONTRACT: Record<string, number> = {
   still_running: 409,
   body_too_large: 413,
   unsupported_media_type: 415,
+  request_timeout: 408,
   too_many_processes: 429,
   start_failed: 500,
 };

@@ -70,6 +70,8 @@ describe("parseServerConfig", () => {
       [[], { PORT: "http" }],
       [[], { EDGEPROC_QUIET: "maybe" }],
       [["--quiet=yes please"], {}],
+      [["--request-timeout-ms", "30s"], {}],
+      [[], { EDGEPROC_REQUEST_TIMEOUT_MS: "-1" }],
     ];
     for (const [argv, env] of bad) {
       assert.throws(() => parseServerConfig(argv, env), ConfigError, JSON.stringify([argv, env]));

@@ -41,6 +41,8 @@ export interface BunFdFile {
 export interface BunServer {
   readonly port: number;
   stop(closeActiveConnections?: boolean): Promise<void> | void;
+  /** Sets the idle timeout of the connection `request` came on, in seconds (0: none); it stays for later requests. */
+  timeout(request: Request, seconds: number): void;
 }
 
 /** The `Bun` namespace, as far as edgeproc needs it. */
@@ -50,7 +52,7 @@ export interface BunApi {
   gc(force: boolean): void;
   file(fd: number): BunFdFile;
   serve(options: {
-    fetch: (request: Request) => Response | Promise<Response>;
+    fetch: (request: Request, server: BunServer) => Response | Promise<Response>;
     hostname: string;
     port: number;
     idleTimeout: number;

@@ -3,14 +3,15 @@
  * @module
  */
 import { serve } from "@hono/node-server";
-import type { Server } from "node:http";
+import type { Server, ServerOptions } from "node:http";
 import { httpUrl, type ListenOptions, type Listening } from "../listen-options.ts";
 
 /**
- * Listens on `node:http` with no request timeout, so long waits are never cut.
+ * Listens on `node:http`: headers must arrive within the request timeout, and a request in flight is never cut,
+ * so long waits and streams last as long as they need.
  * @example
  * ```ts
- * const { url, stop } = await listen(api.fetch, { hostname: "127.0.0.1", port: 0 });
+ * const { url, stop } = await listen(api.fetch, { hostname: "127.0.0.1", port: 0, requestTimeoutMs: 30_000 });
  * ```
  */
 export function listen(fetch: (request: Request) => Promise<Response>, options: ListenOptions): Promise<Listening> {
@@ -22,7 +23,7 @@ export function listen(fetch: (request: Request) => Promise<Response>, options: 
         port: options.port,
         // Keep the runtime's own Request/Response: the default swaps the globals for its own classes.
         overrideGlobalObjects: false,
-        serverOptions: { requestTimeout: 0 },
+        serverOptions: nodeTimeouts(options.requestTimeoutMs ?? 0),
       },
       (info) => {
         const stop = () => {
@@ -35,4 +36,20 @@ export function listen(fetch: (request: Request) => Promise<Response>, options: 
       },
     );
   });
+}
+
+/**
+ * node:http's timeouts for a request timeout of `ms`. They only ever apply until a request has fully arrived
+ * (https://nodejs.org/api/http.html#serverrequesttimeout), so responses are not cut: checked by test/e2e/slow-clients.
+ */
+function nodeTimeouts(ms: number): ServerOptions {
+  if (ms <= 0) return { headersTimeout: 0, requestTimeout: 0 };
+  return {
+    headersTimeout: ms,
+    // The handler answers a late body itself, with the contract's 408, `ms` after the headers; node's bare 408 is
+    // the backstop for a body no route reads, so it must come after both.
+    requestTimeout: 2 * ms + 1000,
+    // Node looks for expired requests on this interval (default 30 s, which would let a 1 s limit run 31 s).
+    connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(ms / 4))),
+  };
 }
