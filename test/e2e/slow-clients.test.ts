@@ -99,7 +99,7 @@ async function closedSoon(raw: Raw, what: string): Promise<void> {
 
 const START = "POST /api/v0/processes/start HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
 
-describe(`slow clients on a real server (${runtime}, --request-timeout-ms ${LIMIT_MS})`, () => {
+describe(`slow clients on a real server (${runtime}) with --request-timeout-ms ${LIMIT_MS}`, () => {
   it("answers a body that stalls with 408 request_timeout and runs nothing", T, async () => {
     const raw = await openRaw(`${START}Content-Length: 100\r\n\r\n{"command":"touch /tmp/never`);
     const reply = await firstResponse(raw);
