@@ -88,7 +88,11 @@ async function readAll(reader: ByteReader, declared: number, maxBytes: number, p
   }
   const chunks: Uint8Array[] = [];
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      // The client went away mid-body (the runtime errors the stream): no one reads the answer, but it is no bug
+      // of ours to log as a 500.
+      throw new ProcessApiError("invalid_json", "Request body must be valid JSON.", "The body was cut off.");
+    });
     if (done || !value) break;
     progress.bytes += value.byteLength;
     if (progress.bytes > maxBytes) {

@@ -112,6 +112,15 @@ describe(`slow clients on a real server (${runtime}) with --request-timeout-ms $
     assert.equal(health.body.processes.total, 0, "a process was started");
   });
 
+  it("logs no unexpected error when a client goes away mid-body, and runs nothing", T, async () => {
+    const raw = await openRaw(`${START}Content-Length: 100\r\n\r\n{"command":"touch /tmp/never`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    raw.socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, LIMIT_MS * 2));
+    assert.doesNotMatch(server.log(), /unexpected error/);
+    assert.equal((await caller(server.url)("GET", "/healthz")).body.processes.total, 0);
+  });
+
   it("drops a connection whose headers never end (Deno keeps it, checked below)", T, async () => {
     const raw = await openRaw(`${START}X-Never: ends`);
     if (runtime === "deno") return void keptByDeno.push(raw);

@@ -32,6 +32,8 @@ const CONTRACT: Record<string, number> = {
   unsupported_media_type: 415,
   request_timeout: 408,
   too_many_processes: 429,
+  stdin_busy: 429,
+  shutting_down: 503,
   start_failed: 500,
 };
 
