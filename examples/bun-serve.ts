@@ -1,5 +1,7 @@
 /**
  * edgeproc on `Bun.serve`, the smallest embedding: `PORT=0 bun run examples/bun-serve.ts`.
+ * In this repository `import "edgeproc"` is the built `dist/`: run `npm run build` first, or add
+ * `--conditions=edgeproc-source` after `node`, `bun run` or `deno run` to run `src/` (as test/e2e/examples does).
  * @module
  */
 import process from "node:process";

@@ -1,5 +1,7 @@
 /**
  * edgeproc on `Deno.serve`: `PORT=0 deno run -A examples/deno-serve.ts`.
+ * In this repository `import "edgeproc"` is the built `dist/`: run `npm run build` first, or add
+ * `--conditions=edgeproc-source` after `node`, `bun run` or `deno run` to run `src/` (as test/e2e/examples does).
  * @module
  */
 import { createProcessApi } from "edgeproc";

@@ -2,6 +2,8 @@
  * edgeproc inside a Hono app of your own: mount `api.app` next to your routes and serve the whole app. Served
  * here through `node:http` (`@hono/node-server`), so the same file runs on Node, Bun and Deno:
  * `PORT=0 node --import tsx examples/hono-app.ts`, `bun run examples/hono-app.ts`, `deno run -A examples/hono-app.ts`.
+ * In this repository `import "edgeproc"` is the built `dist/`: run `npm run build` first, or add
+ * `--conditions=edgeproc-source` after `node`, `bun run` or `deno run` to run `src/` (as test/e2e/examples does).
  * @module
  */
 import { serve } from "@hono/node-server";

@@ -2,6 +2,8 @@
  * edgeproc on a plain `node:http` server: `getRequestListener` adapts IncomingMessage/ServerResponse to the
  * web-standard Request/Response that `api.fetch` speaks. `PORT=0 node --import tsx examples/node-http.ts`
  * (Bun and Deno run it too, through their `node:http`).
+ * In this repository `import "edgeproc"` is the built `dist/`: run `npm run build` first, or add
+ * `--conditions=edgeproc-source` after `node`, `bun run` or `deno run` to run `src/` (as test/e2e/examples does).
  * @module
  */
 import { getRequestListener } from "@hono/node-server";

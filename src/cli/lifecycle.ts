@@ -4,13 +4,15 @@
  * @module
  */
 import process from "node:process";
-import { createProcessApi, type ProcessApi } from "../create-process-api.ts";
+import { createProcessApi, type ProcessApi, VERSION } from "../create-process-api.ts";
 import type { AccessLogLine } from "../http/access-log.ts";
 import { delay } from "../core/wait.ts";
+import type { ListenOptions, Listening } from "../runtimes/listen-options.ts";
 import { ConfigError, helpText, parseServerConfig, type ServerConfig } from "./server-config.ts";
 
 /**
- * Reads the config from `argv`/`env` and builds the API; prints help or a config error and exits when needed.
+ * Reads the config from `argv`/`env` and builds the API; prints help, the version or a config error and exits
+ * when needed.
  * @example
  * ```ts
  * const { config, api } = prepareServer("bun run src/cli/bun.ts");
@@ -27,6 +29,10 @@ export function prepareServer(command: string, argv = process.argv.slice(2)): { 
   }
   if (config.help) {
     console.log(helpText(command));
+    process.exit(0);
+  }
+  if (config.version) {
+    console.log(VERSION);
     process.exit(0);
   }
   const loopback = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(config.host);
@@ -65,4 +71,22 @@ export function serveLifecycle(api: ProcessApi, url: string, stopListening: () =
   // SIGHUP (a closed terminal) and SIGQUIT would otherwise end the server with no cleanup at all.
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"] as const) process.on(signal, () => void shutdown(signal));
   process.on("exit", () => api.manager.killAllNow());
+}
+
+/** A runtime's `listen` (`src/runtimes/node/serve.ts`, `src/runtimes/bun/serve.ts`). */
+export type Listen = (fetch: (request: Request) => Promise<Response>, options: ListenOptions) => Promise<Listening>;
+
+/**
+ * The whole server of an entry that listens itself: config and API from `argv`/`env`, `listen`, then the lifecycle.
+ * @example
+ * ```ts
+ * import { listen } from "../runtimes/node/serve.ts";
+ * await listenAndServe("npm run start:node --", listen);
+ * ```
+ */
+export async function listenAndServe(command: string, listen: Listen): Promise<void> {
+  const { config, api } = prepareServer(command);
+  const { requestTimeoutMs } = api.manager.limits;
+  const server = await listen(api.fetch, { hostname: config.host, port: config.port, requestTimeoutMs });
+  serveLifecycle(api, server.url, server.stop);
 }

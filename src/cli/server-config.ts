@@ -19,6 +19,8 @@ export interface ServerConfig {
   port: number;
   api: ProcessApiOptions;
   help: boolean;
+  /** `--version`: print the package version and exit. */
+  version: boolean;
   /** No access log on stderr (`--quiet`, `EDGEPROC_QUIET=1`). */
   quiet: boolean;
 }
@@ -65,10 +67,15 @@ const envName = (flag: string) => `EDGEPROC_${flag.toUpperCase().replaceAll("-",
 export function parseServerConfig(argv: string[], env: Record<string, string | undefined>): ServerConfig {
   const flags = new Map<string, string>();
   let help = false;
+  let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--help" || arg === "-h") {
       help = true;
+      continue;
+    }
+    if (arg === "--version") {
+      version = true;
       continue;
     }
     if (arg === "--quiet") {
@@ -108,7 +115,7 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
   }
   const port = integer("port", get("port", "PORT") ?? String(DEFAULT_PORT), 0);
   if (port > 65535) throw new ConfigError(`--port must be at most 65535, got ${port}.`);
-  return { host: get("host") ?? DEFAULT_HOST, port, api, help, quiet: boolean("quiet", get("quiet")) };
+  return { host: get("host") ?? DEFAULT_HOST, port, api, help, version, quiet: boolean("quiet", get("quiet")) };
 }
 
 function isKnownFlag(name: string): boolean {
@@ -159,5 +166,6 @@ export function helpText(command: string): string {
   const vwidth = Math.max(...rows.map((r) => r[1].length)) + 2;
   const lines = rows.map(([f, v, d]) => `  ${f.padEnd(width)}${v.padEnd(vwidth)}default ${d}`);
   lines.push(`  ${"--help, -h".padEnd(width)}print this and exit`);
+  lines.push(`  ${"--version".padEnd(width)}print the version and exit`);
   return `Usage: ${command} [flags]\n\nedgeproc: an HTTP process API for AI agents.\n\n${lines.join("\n")}\n`;
 }

@@ -50,17 +50,23 @@ export function serverCommand(runtime: Runtime, args: string[], root: string = R
   return ["node", ["--import", "tsx", join(root, "src/cli/node.ts"), ...args]];
 }
 
+/** The export condition under which `import "edgeproc"` is `src/` rather than the built `dist/` (package.json). */
+const SOURCE_CONDITION = "--conditions=edgeproc-source";
+
 /**
- * The command that runs a TypeScript file under `runtime` (Node 20 needs tsx, as `npm run start:node` uses).
+ * The command that runs a TypeScript file under `runtime` (Node 20 needs tsx, as `npm run start:node` uses), with
+ * `import "edgeproc"` resolved to the sources, so the examples run what is checked out without a build.
  * @example
  * ```ts
  * const [cmd, argv] = scriptCommand("deno", "examples/deno-serve.ts");
  * ```
  */
 export function scriptCommand(runtime: Runtime, script: string, args: string[] = []): [string, string[]] {
-  if (runtime === "bun") return [bin("bun"), ["run", script, ...args]];
-  if (runtime === "deno") return [bin("deno"), ["run", "-A", "--no-check", "--quiet", script, ...args]];
-  return ["node", ["--import", "tsx", script, ...args]];
+  if (runtime === "bun") return [bin("bun"), ["run", SOURCE_CONDITION, script, ...args]];
+  if (runtime === "deno") {
+    return [bin("deno"), ["run", "-A", "--no-check", "--quiet", SOURCE_CONDITION, script, ...args]];
+  }
+  return ["node", [SOURCE_CONDITION, "--import", "tsx", script, ...args]];
 }
 
 /** What a started server printed so far, and the address it announced. */

@@ -13,6 +13,7 @@ describe("parseServerConfig", () => {
       port: 7070,
       api: { limits: {} },
       help: false,
+      version: false,
       quiet: false,
     });
   });
@@ -123,6 +124,12 @@ describe("parseServerConfig", () => {
   it("asks for help with --help or -h", () => {
     assert.equal(parseServerConfig(["--help"], {}).help, true);
     assert.equal(parseServerConfig(["-h", "--port", "1"], {}).help, true);
+  });
+
+  it("asks for the version with --version, which --help lists", () => {
+    assert.equal(parseServerConfig(["--version"], {}).version, true);
+    assert.equal(parseServerConfig(["--port", "1"], {}).version, false);
+    assert.match(helpText("edgeproc"), /^ {2}--version +print the version and exit$/m);
   });
 });
 

@@ -1,0 +1,234 @@
+// The package as a user gets it (issue 13): `npm pack` (whose prepack builds dist/), the tarball installed into a
+// scratch project outside this checkout, and there, on the runtime under test: the three entry points import and
+// serve a command, the bin prints its help and serves `/healthz`, and a strict TypeScript consumer type-checks.
+// Nothing of src/, tsx or this checkout's node_modules is reachable from the scratch project.
+import assert from "node:assert/strict";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { after, describe, it } from "node:test";
+import { listening, ROOT, testRuntime, type Runtime } from "../support/runtime.ts";
+import { eventually, liveGroup } from "../support/server.ts";
+
+const runtime = testRuntime();
+const T = { timeout: 120_000 };
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
+
+/** The environment of every child: no npm variables of the `npm test` around us, no NODE_OPTIONS (no tsx). */
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== "NODE_OPTIONS"),
+) as Record<string, string>;
+
+/** Runs `cmd` to its end (bounded); a non-zero exit rejects with everything it printed. */
+function run(cmd: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+  const options = { cwd, env: cleanEnv, timeout: 90_000, maxBuffer: 16 << 20 };
+  return new Promise((resolve, reject) =>
+    execFile(cmd, args, options, (error, stdout, stderr) => {
+      if (!error) return resolve({ stdout, stderr });
+      reject(new Error(`${cmd} ${args.join(" ")} failed: ${error.message}\n${stdout}${stderr}`));
+    }),
+  );
+}
+
+const dir = mkdtempSync(join(tmpdir(), "edgeproc-packaging-"));
+const app = join(dir, "app");
+const children: ChildProcess[] = [];
+after(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) kill(child, "SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Signals the child's whole process group: npx runs the bin as a child of its own. */
+function kill(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/** Packs once and installs the tarball with what a Node user adds next to it; every test awaits this. */
+let installed: Promise<{ files: string[] }> | undefined;
+function install(): Promise<{ files: string[] }> {
+  return (installed ??= (async () => {
+    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], ROOT);
+    const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+    mkdirSync(app);
+    writeFileSync(join(app, "package.json"), `${JSON.stringify({ name: "scratch", private: true, type: "module" })}\n`);
+    const deps = ["@hono/node-server", "@types/node"].map((name) => `${name}@${versionOf(name)}`);
+    const args = ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"];
+    await run("npm", [...args, join(dir, packed!.filename), ...deps], app);
+    return { files: packed!.files.map((f) => f.path) };
+  })());
+}
+
+function versionOf(name: string): string {
+  return pkg.dependencies[name] ?? pkg.devDependencies[name];
+}
+
+/** How a user runs a file of their own on `runtime`. */
+function scratchScript(rt: Runtime, file: string): [string, string[]] {
+  if (rt === "bun") return [bin("bun"), [file]];
+  if (rt === "deno") return [bin("deno"), ["run", "-A", "--quiet", file]];
+  return ["node", [file]];
+}
+
+/** How a user runs the installed bin on `runtime`, and the usage line its help prints. */
+function scratchBin(rt: Runtime): { cmd: string; args: string[]; usage: string } {
+  if (rt === "bun") return { cmd: bin("bun"), args: ["x", "--bun", "edgeproc"], usage: "bunx --bun edgeproc" };
+  if (rt === "deno") {
+    return { cmd: bin("deno"), args: ["run", "-A", "npm:edgeproc"], usage: "deno run -A npm:edgeproc" };
+  }
+  return { cmd: "npx", args: ["--offline", "edgeproc"], usage: "npx edgeproc" };
+}
+
+const SERVE = `import { getRequestListener } from "@hono/node-server";
+import { createServer } from "node:http";
+import { createProcessApi, VERSION } from "edgeproc";
+import { createClient } from "edgeproc/client";
+import { createAgentTools } from "edgeproc/tools";
+
+const api = createProcessApi({ workdir: process.cwd() });
+const server = createServer(getRequestListener(api.fetch, { overrideGlobalObjects: false }));
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const client = createClient({ baseUrl: "http://127.0.0.1:" + server.address().port });
+const { output, exit_code } = await client.run({ command: "echo packaged" });
+const tools = Object.keys(createAgentTools(client));
+await api.close();
+server.close();
+console.log(JSON.stringify({ version: VERSION, output, exit_code, tools }));
+`;
+
+const CONSUMER = `import { createProcessApi, type ProcessApi, VERSION } from "edgeproc";
+import { createClient, EdgeprocError, type EdgeprocClient } from "edgeproc/client";
+import { type AgentTools, createAgentTools } from "edgeproc/tools";
+
+const api: ProcessApi = createProcessApi({ workdir: "/tmp", limits: { maxRunning: 4 } });
+const client: EdgeprocClient = createClient({ baseUrl: "http://127.0.0.1:7070" });
+const tools: AgentTools = createAgentTools(client);
+export const names: string[] = Object.values(tools).map((tool) => tool.name);
+export async function once(): Promise<string> {
+  const response: Response = await api.fetch(new Request("http://127.0.0.1/healthz"));
+  const { output, exit_code } = await client.run({ command: "echo hi" });
+  await api.close();
+  return [VERSION, response.status, output, exit_code, EdgeprocError.name].join(" ");
+}
+`;
+
+const STRICT = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    lib: ["ES2023"],
+    types: ["node"],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+  },
+  files: ["consumer.ts"],
+};
+
+/** The specifier of a static import or export-from, a bare `import "x"`, or a dynamic `import("x")`. */
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm;
+
+/** Every file under `root`, relative to it. */
+function walk(root: string, prefix = ""): string[] {
+  return readdirSync(join(root, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? walk(root, rel) : [rel];
+  });
+}
+
+describe(`packaging on ${runtime}`, () => {
+  it("packs dist/ (JavaScript and declarations), LICENSE and the docs a user reads, nothing else", T, async () => {
+    const { files } = await install();
+    const shipped = /^(dist\/.+\.(js|d\.ts)|LICENSE|README\.md|SECURITY\.md|docs\/api\.md|package\.json)$/;
+    assert.deepEqual(files.filter((path) => !shipped.test(path)), []);
+    for (const path of ["LICENSE", "dist/index.js", "dist/index.d.ts", "dist/client/index.js", "dist/tools/index.js"]) {
+      assert.ok(files.includes(path), `${path} is not in the tarball`);
+    }
+    assert.ok(files.includes(pkg.bin.edgeproc.replace(/^\.\//, "")), "the bin is in the tarball");
+    assert.ok(!existsSync(join(app, "node_modules/tsx")), "tsx is a dev dependency only");
+  });
+
+  it("imports no .ts file and no tsx at run time", T, async () => {
+    await install();
+    const root = join(app, "node_modules/edgeproc/dist");
+    const bad = walk(root)
+      .filter((file) => file.endsWith(".js"))
+      .flatMap((file) => {
+        // Without comments: the JSDoc examples kept for the declarations import `.ts` files of src/.
+        const text = readFileSync(join(root, file), "utf8").replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "");
+        const specs = [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1]!);
+        const found = specs.filter((spec) => spec.endsWith(".ts") || /^tsx(\/|$)/.test(spec));
+        return found.map((spec) => `${file}: ${spec}`);
+      });
+    assert.deepEqual(bad, []);
+  });
+
+  it(`${runtime} imports edgeproc, edgeproc/client and edgeproc/tools and serves a command`, T, async () => {
+    await install();
+    writeFileSync(join(app, "serve.mjs"), SERVE);
+    const [cmd, args] = scratchScript(runtime, "serve.mjs");
+    const { stdout } = await run(cmd, args, app);
+    const result = JSON.parse(stdout.trim().split("\n").at(-1)!);
+    assert.deepEqual(result, {
+      version: pkg.version,
+      output: "packaged\n",
+      exit_code: 0,
+      tools: ["execute", "process_output", "process_list", "process_signal"],
+    });
+  });
+
+  it("runs node_modules/.bin/edgeproc through its shebang line (the system's Node, no tsx)", T, async () => {
+    await install();
+    const { stdout } = await run(join(app, "node_modules/.bin/edgeproc"), ["--version"], app);
+    assert.equal(stdout, `${pkg.version}\n`);
+    const help = await run(join(app, "node_modules/.bin/edgeproc"), ["--help"], app);
+    assert.match(help.stdout, /^Usage: edgeproc \[flags\]\n/);
+    assert.match(help.stdout, /--request-timeout-ms N/);
+  });
+
+  it(`the bin prints its help and serves /healthz on ${runtime}`, T, async () => {
+    await install();
+    const { cmd, args, usage } = scratchBin(runtime);
+    const help = await run(cmd, [...args, "--help"], app);
+    assert.ok(help.stdout.startsWith(`Usage: ${usage} [flags]\n`), help.stdout);
+
+    const child = spawn(cmd, [...args, "--port", "0", "--quiet"], {
+      cwd: app,
+      env: cleanEnv,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    const url = await listening(child, usage).url;
+    const health = await fetch(`${url}/healthz`);
+    assert.equal(health.status, 200);
+    const body = (await health.json()) as { runtime: string; version: string };
+    assert.equal(body.runtime, runtime);
+    assert.equal(body.version, pkg.version);
+    const ran = await fetch(`${url}/api/v0/processes/run`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ command: "echo from-the-bin" }),
+    });
+    assert.equal(((await ran.json()) as { output: string }).output, "from-the-bin\n");
+    kill(child, "SIGTERM");
+    await exited;
+    assert.ok(await eventually(async () => (await liveGroup(child.pid!)).length === 0), "the server outlived SIGTERM");
+  });
+
+  it("type-checks a strict NodeNext consumer of the three entry points with 0 errors", T, async () => {
+    await install();
+    writeFileSync(join(app, "consumer.ts"), CONSUMER);
+    writeFileSync(join(app, "tsconfig.json"), `${JSON.stringify(STRICT, null, 2)}\n`);
+    const { stdout } = await run(bin("tsc"), ["-p", app], app).catch((err: Error) => assert.fail(err.message));
+    assert.equal(stdout, "");
+  });
+});
