@@ -4,7 +4,7 @@
 // `test -p` and `readlink /proc/$$/fd/N` (the OS, not the server, says what they are); run over real HTTP.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -96,16 +96,21 @@ describe(`real pipes on ${testRuntime()}`, () => {
   it("lets a command open /dev/stdin after the stdin was written and closed", T, async () => {
     // A pipe keeps what was written after its writer is gone; reopening a FIFO by name would wait for a writer
     // forever. The command opens /dev/stdin only once the test, after the eof write answered, creates the mark.
-    const mark = join(await mkdtemp(join(tmpdir(), "edgeproc-stdin-")), "closed");
-    const command = `while [ ! -e '${mark}' ]; do sleep 0.02; done; cat /dev/stdin`;
-    const started = await call("POST", "/start", { body: { command, stdin: true } });
-    assert.equal(started.status, 200, JSON.stringify(started.body));
-    const id = started.body.id as string;
-    const closed = await call("POST", `/${id}/stdin`, { body: { data: "early\n", eof: true } });
-    assert.equal(closed.status, 200, JSON.stringify(closed.body));
-    await writeFile(mark, "");
-    const out = (await call("GET", `/${id}/output?wait=true&wait_ms=10000`)).body;
-    assert.deepEqual([out.running, out.exit_code, out.output], [false, 0, "early\n"]);
+    const dir = await mkdtemp(join(tmpdir(), "edgeproc-stdin-"));
+    const mark = join(dir, "closed");
+    try {
+      const command = `while [ ! -e '${mark}' ]; do sleep 0.02; done; cat /dev/stdin`;
+      const started = await call("POST", "/start", { body: { command, stdin: true } });
+      assert.equal(started.status, 200, JSON.stringify(started.body));
+      const id = started.body.id as string;
+      const closed = await call("POST", `/${id}/stdin`, { body: { data: "early\n", eof: true } });
+      assert.equal(closed.status, 200, JSON.stringify(closed.body));
+      await writeFile(mark, "");
+      const out = (await call("GET", `/${id}/output?wait=true&wait_ms=10000`)).body;
+      assert.deepEqual([out.running, out.exit_code, out.output], [false, 0, "early\n"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("gives a process without stdin /dev/null as fd 0", T, async () => {
