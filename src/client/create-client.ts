@@ -28,10 +28,16 @@ import { type StreamEvent, streamEvents } from "./sse-events.ts";
 /** Anything that answers a `Request`: the global `fetch`, or `api.fetch` of an embedded API. */
 export type FetchFunction = (request: Request) => Promise<Response>;
 
-/** Where the API is and who is asking. */
-export interface ClientOptions {
-  /** The server's root URL, e.g. `http://127.0.0.1:7070`. */
-  baseUrl: string;
+/** Where the API is and who is asking: a `baseUrl`, or a `fetch` of its own (then `baseUrl` may be left out). */
+export type ClientOptions = ClientSettings & ({ baseUrl: string } | { baseUrl?: string; fetch: FetchFunction });
+
+/** The root URL of requests to an embedded API's own `fetch` when no `baseUrl` is given. */
+export const IN_PROCESS_BASE_URL = "http://localhost";
+
+/** What a client sends besides its URL. */
+export interface ClientSettings {
+  /** The server's root URL, e.g. `http://127.0.0.1:7070` (default with `fetch`: `http://localhost`). */
+  baseUrl?: string;
   /** Sent as `Authorization: Bearer <token>`. */
   token?: string;
   /** Sent as `Coder-Chat-Id`: the client then sees only this chat's processes (docs/api.md §2). */
@@ -84,7 +90,10 @@ type Query = Record<string, string | number | boolean | undefined>;
  * ```
  */
 export function createClient(options: ClientOptions): EdgeprocClient {
-  const root = options.baseUrl.replace(/\/+$/, "");
+  if (options.baseUrl === undefined && !options.fetch) {
+    throw new TypeError("createClient needs a baseUrl, or a fetch of its own (such as api.fetch).");
+  }
+  const root = (options.baseUrl ?? IN_PROCESS_BASE_URL).replace(/\/+$/, "");
   const base = root + normaliseBasePath(options.basePath);
   const send: FetchFunction = options.fetch ?? ((request) => fetch(request));
   const path = (id: string, tail = "") => `${base}/${encodeURIComponent(id)}${tail}`;

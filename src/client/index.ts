@@ -9,7 +9,14 @@
  * ```
  * @module
  */
-export { type ClientOptions, createClient, type EdgeprocClient, type FetchFunction } from "./create-client.ts";
+export {
+  type ClientOptions,
+  type ClientSettings,
+  createClient,
+  type EdgeprocClient,
+  type FetchFunction,
+  IN_PROCESS_BASE_URL,
+} from "./create-client.ts";
 export { EdgeprocError } from "./client-error.ts";
 export * from "./client-types.ts";
 export * from "./sse-events.ts";

@@ -260,3 +260,15 @@ describe(`client stream on ${testRuntime()}`, () => {
     await client.signal(id, "kill", { waitMs: 10_000 });
   });
 });
+
+describe("a client of an embedded API without a baseUrl", () => {
+  it("runs a command through api.fetch alone, as the README shows", T, async () => {
+    const bare = createClient({ fetch: api.fetch });
+    const result = await bare.run({ command: "echo in-process" });
+    assert.deepEqual([result.exit_code, result.output], [0, "in-process\n"]);
+  });
+
+  it("refuses options with neither a baseUrl nor a fetch, with a clear message", () => {
+    assert.throws(() => createClient({} as never), (err) => err instanceof TypeError && /baseUrl/.test(err.message));
+  });
+});
