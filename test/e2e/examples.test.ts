@@ -16,6 +16,8 @@ const EXAMPLES: { file: string; runtimes: string[] }[] = [
   { file: "node-http.ts", runtimes: ["node", "bun", "deno"] },
   { file: "bun-serve.ts", runtimes: ["bun"] },
   { file: "deno-serve.ts", runtimes: ["deno"] },
+  { file: "serve-node.ts", runtimes: ["node", "deno"] },
+  { file: "serve-bun.ts", runtimes: ["bun"] },
 ];
 
 const children: ChildProcess[] = [];

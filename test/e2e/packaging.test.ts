@@ -99,17 +99,25 @@ const { output, exit_code } = await client.run({ command: "echo packaged" });
 const tools = Object.keys(createAgentTools(client));
 await api.close();
 server.close();
-console.log(JSON.stringify({ version: VERSION, output, exit_code, tools }));
+// The serve helper of the runtime that runs this (edgeproc/bun on Bun, edgeproc/node on Node and Deno).
+const { serve } = await import(typeof Bun === "undefined" ? "edgeproc/node" : "edgeproc/bun");
+const served = await serve({ port: 0, handleSignals: false });
+const helper = (await createClient({ baseUrl: served.url }).run({ command: "echo served" })).output;
+await served.close();
+console.log(JSON.stringify({ version: VERSION, output, exit_code, tools, helper }));
 `;
 
 const CONSUMER = `import { createProcessApi, type ProcessApi, VERSION } from "edgeproc";
 import { createClient, EdgeprocError, type EdgeprocClient } from "edgeproc/client";
 import { type AgentTools, createAgentTools } from "edgeproc/tools";
+import { serve, type Served, type ServeOptions } from "edgeproc/node";
+import { serve as serveOnBun } from "edgeproc/bun";
 
 const api: ProcessApi = createProcessApi({ workdir: "/tmp", limits: { maxRunning: 4 } });
 const client: EdgeprocClient = createClient({ baseUrl: "http://127.0.0.1:7070" });
 const tools: AgentTools = createAgentTools(client);
 export const names: string[] = Object.values(tools).map((tool) => tool.name);
+export const helpers: ((options?: ServeOptions) => Promise<Served>)[] = [serve, serveOnBun];
 export async function once(): Promise<string> {
   const response: Response = await api.fetch(new Request("http://127.0.0.1/healthz"));
   const { output, exit_code } = await client.run({ command: "echo hi" });
@@ -148,7 +156,8 @@ describe(`packaging on ${runtime}`, () => {
     const { files } = await install();
     const shipped = /^(dist\/.+\.(js|d\.ts)|LICENSE|README\.md|SECURITY\.md|docs\/api\.md|package\.json)$/;
     assert.deepEqual(files.filter((path) => !shipped.test(path)), []);
-    for (const path of ["LICENSE", "dist/index.js", "dist/index.d.ts", "dist/client/index.js", "dist/tools/index.js"]) {
+    const entries = ["dist/client/index.js", "dist/tools/index.js", "dist/serve/node.js", "dist/serve/bun.js"];
+    for (const path of ["LICENSE", "dist/index.js", "dist/index.d.ts", ...entries]) {
       assert.ok(files.includes(path), `${path} is not in the tarball`);
     }
     assert.ok(files.includes(pkg.bin.edgeproc.replace(/^\.\//, "")), "the bin is in the tarball");
@@ -181,6 +190,7 @@ describe(`packaging on ${runtime}`, () => {
       output: "packaged\n",
       exit_code: 0,
       tools: ["execute", "process_output", "process_list", "process_signal"],
+      helper: "served\n",
     });
   });
 
