@@ -47,7 +47,8 @@ function sampler(pid: number) {
   const done = (async () => {
     while (!stop) {
       const rss = await rssKiB(pid).catch(() => 0);
-      if (TRACE && samples++ % 5 === 0) console.error(`  ${((performance.now() - t0) / 1000).toFixed(1)} s: ${(rss / MiB).toFixed(0)} MiB`);
+      const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+      if (TRACE && samples++ % 5 === 0) console.error(`  ${seconds} s: ${(rss / MiB).toFixed(0)} MiB`);
       peak = Math.max(peak, rss);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -83,7 +84,8 @@ async function measure(name: string, extra: string[], body: (server: TestServer)
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const after = await rssKiB(server.pid);
     const peak = Math.max(await peakOf(), after);
-    const row = { name, startMiB: start / MiB, peakMiB: peak / MiB, afterMiB: after / MiB, retained: await retained(server), note };
+    const kept = await retained(server);
+    const row = { name, startMiB: start / MiB, peakMiB: peak / MiB, afterMiB: after / MiB, retained: kept, note };
     console.log(format(row));
     if (TRACE) console.error(server.log());
     return row;
@@ -96,9 +98,10 @@ const format = (r: Row) =>
   `| ${runtime} | ${r.name} | ${r.startMiB.toFixed(0)} | ${r.peakMiB.toFixed(0)} | ${r.afterMiB.toFixed(0)} | ` +
   `${r.retained} | ${r.note} |`;
 
+const RECORDS_FLAGS = ["--max-exited", "1000", "--retention-ms", "3600000", "--max-processes", "64"];
 const CASES: Record<string, () => Promise<Row>> = {
   records: () =>
-    measure("1000 × 2 MiB, exited", ["--max-exited", "1000", "--retention-ms", "3600000", "--max-processes", "64"], async (server) => {
+    measure("1000 × 2 MiB, exited", RECORDS_FLAGS, async (server) => {
       const call = caller(`${server.url}/api/v0/processes`);
       let bad = 0;
       await pool(1000, 32, async () => {
@@ -136,7 +139,9 @@ const CASES: Record<string, () => Promise<Row>> = {
       const statuses = new Map<number, number>();
       // The writes that get queued wait up to --max-wait-ms: killing the child ends them.
       const writes = Array.from({ length: 300 }, () =>
-        call("POST", `/${id}/stdin`, { body: { data } }).then((r) => statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1)),
+        call("POST", `/${id}/stdin`, { body: { data } }).then((r) => {
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        }),
       );
       await new Promise((resolve) => setTimeout(resolve, 5000));
       await call("POST", `/${id}/signal`, { body: { signal: "kill", wait_ms: 10000 } });

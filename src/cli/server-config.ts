@@ -107,7 +107,9 @@ export function parseServerConfig(argv: string[], env: Record<string, string | u
   // An empty variable is ignored elsewhere, but an empty token would silently mean "no auth": refuse it.
   const token = flags.get("token") ?? env.EDGEPROC_TOKEN;
   if (token !== undefined && token.trim() === "") {
-    throw new ConfigError("--token (or EDGEPROC_TOKEN) is empty or blank; give a real token, or leave it out for none.");
+    throw new ConfigError(
+      "--token (or EDGEPROC_TOKEN) is empty or blank; give a real token, or leave it out for none.",
+    );
   }
   for (const [flag, key] of Object.entries(LIST_FLAGS)) {
     const raw = get(flag);

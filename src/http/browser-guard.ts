@@ -30,14 +30,18 @@ const ALLOWED_METHODS = "GET, POST, DELETE";
  */
 export function hostName(raw: string): string | null {
   const host = raw.trim().toLowerCase();
+  let name = host;
+  let port = "";
   if (host.startsWith("[")) {
     const end = host.indexOf("]");
-    return end > 1 && /^(:\d*)?$/.test(host.slice(end + 1)) ? host.slice(1, end) : null;
+    const rest = host.slice(end + 1);
+    if (end < 2 || (rest !== "" && !rest.startsWith(":"))) return null;
+    [name, port] = [host.slice(1, end), rest.slice(1)];
+  } else if (host.split(":").length === 2) {
+    [name, port] = host.split(":") as [string, string];
   }
-  const colon = host.indexOf(":");
-  // Two colons without brackets: a bare IPv6 address (HTTP/1.0 clients, some proxies).
-  const name = colon === -1 || host.indexOf(":", colon + 1) !== -1 ? host : host.slice(0, colon);
-  if (colon !== -1 && name !== host && !/^\d*$/.test(host.slice(colon + 1))) return null;
+  // More than one colon without brackets is a bare IPv6 address (HTTP/1.0 clients, some proxies): `name` as is.
+  if (!/^\d*$/.test(port)) return null;
   return name.endsWith(".") ? name.slice(0, -1) : name;
 }
 

@@ -13,7 +13,8 @@ import { serveApi, type Served, type ServeOptions } from "./serve-api.ts";
 export type { Served, ServeOptions } from "./serve-api.ts";
 
 /**
- * Serves edgeproc on Bun: its idle timeout never cuts a long wait or a stream; SIGTERM ends every process group, then exits.
+ * Serves edgeproc on Bun: its idle timeout never cuts a long wait or a stream; SIGTERM ends every process group,
+ * then exits.
  * @example
  * ```ts
  * const { url, close } = await serve({ port: 0, handleSignals: false });

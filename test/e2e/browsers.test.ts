@@ -166,6 +166,24 @@ describe(`allowed origins and hosts on ${testRuntime()}`, () => {
   });
 });
 
+describe(`a wildcard bind on ${testRuntime()}`, () => {
+  it("serves requests naming it by any IP address, and refuses a name that is not allowed", T, async () => {
+    const server = await startServer(["--quiet", "--host", "0.0.0.0", "--token", "tok-wildcard"]);
+    try {
+      const port = new URL(server.url).port;
+      const asked = (host: string) => rawRequest(server.url, "GET", `${BASE}/list`, { Host: host });
+      // Past the Host check an IP address meets the token (401); a name is stopped before it (403).
+      assert.equal((await asked(`172.17.0.2:${port}`)).status, 401);
+      assert.equal((await asked(`[fd00::2]:${port}`)).status, 401);
+      const named = await asked(`edgeproc:${port}`);
+      assert.equal(named.status, 403);
+      assert.equal(named.json?.code, "forbidden_host");
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe(`an IPv6 bind on ${testRuntime()}`, () => {
   it("prints its URL with the address in brackets, and serves requests naming it", T, async () => {
     const server = await startServer(["--quiet", "--host", "::1"]);

@@ -24,6 +24,15 @@ afterEach(async () => {
   api = null;
 });
 
+describe("an embedded API's token", () => {
+  it("throws for an empty or blank token instead of serving without auth", () => {
+    for (const token of ["", " ", "\t\n"]) {
+      const refused = (err: unknown) => err instanceof TypeError && /token/.test(err.message);
+      assert.throws(() => createProcessApi({ spawner: new FakeSpawner(), token }), refused);
+    }
+  });
+});
+
 describe("strict input", () => {
   const refused: [string, Record<string, unknown>, string, RegExp][] = [
     ["an env key with =", { env: { "CODER_CHAT_ID=forged": "x" } }, "env.CODER_CHAT_ID=forged", /must not contain "="/],

@@ -5,18 +5,7 @@ import { describe, it } from "node:test";
 import { ByteWindow } from "../../src/output/byte-window.ts";
 import { checkOutputBudget, OutputBudget } from "../../src/output/output-budget.ts";
 import { OutputLog } from "../../src/output/output-log.ts";
-
-/** Seeded PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
-}
+import { random } from "../support/random.ts";
 
 /** `n` printable ASCII bytes that follow from their absolute offset, so any slice says where it came from. */
 function counting(from: number, n: number): Uint8Array {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { OutputLog, type OutputLogOptions } from "../../src/output/output-log.ts";
+import { random } from "../support/random.ts";
 
 const encoder = new TextEncoder();
 const SUFFIX = " ... [truncated]";
@@ -30,18 +31,6 @@ function byteLength(text: string): number {
 
 function marker(omitted: number): string {
   return `\n\n... [omitted ${omitted} bytes] ...\n\n`;
-}
-
-/** Seeded PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
 }
 
 /** ASCII lines of 99 characters plus "\n", numbered, so any slice is recognisable. */
