@@ -89,7 +89,6 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
   const { requestTimeoutMs } = manager.limits;
   if (requestTimeoutMs > 0) app.use("*", startBodyClock(requestTimeoutMs));
   app.onError((err) => errorResponse(err, logError));
-  app.notFound((c) => errorResponse(new ProcessApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`), logError));
   if (options.accessLog) app.use("*", accessLog(options.accessLog, basePath));
   app.get("/healthz", (c) => {
     const body: HealthResponse = {
@@ -102,15 +101,27 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     };
     return c.json(body, manager.closed ? 503 : 200);
   });
-  // After /healthz, which probes reach by any name; preflights are answered before the token is asked for.
-  app.use("*", browserGuard(options));
-  if (options.token) app.use("*", requireToken(options.token));
-  app.use("*", requireJson());
+  // After /healthz, which probes reach by any name; preflights are answered before the token is asked for. Only on
+  // edgeproc's own routes: mounted in a host app, the app's other routes are not ours to guard.
+  const guards = [browserGuard(options), ...(options.token ? [requireToken(options.token)] : []), requireJson()];
+  for (const path of ["/openapi.json", "/mcp", `${basePath}/*`]) app.use(path, ...guards);
+  // Served on its own (never when mounted: the host app answers its 404s), no route needs the guards' pass first.
+  app.notFound(async (c) => {
+    for (const guard of guards) await guard(c, async () => {});
+    return errorResponse(new ProcessApiError("not_found", `No route for ${c.req.method} ${c.req.path}.`), logError);
+  });
   // Behind the token like every route but /healthz (docs/api.md §6); built on first request, as few clients ask.
-  let openApi: OpenApiDocument | undefined;
-  app.get("/openapi.json", (c) =>
-    c.json((openApi ??= openApiDocument({ basePath, limits: manager.limits, auth: Boolean(options.token) }))),
-  );
+  // Mounted by a host app at a prefix, the route is that prefix + /openapi.json, and the document says so.
+  const openApi = new Map<string, OpenApiDocument>();
+  app.get("/openapi.json", (c) => {
+    const mountPath = c.req.routePath.slice(0, -"/openapi.json".length);
+    let doc = openApi.get(mountPath);
+    if (!doc) {
+      doc = openApiDocument({ basePath, limits: manager.limits, auth: Boolean(options.token), mountPath });
+      openApi.set(mountPath, doc);
+    }
+    return c.json(doc);
+  });
   // The MCP tools call this same app in process, as the caller (token and chat headers passed on).
   // The MCP SDK is loaded on the first /mcp request: at startup it costs ~100 ms of cold start and ~25 MiB of
   // process size, which every Node fork pays again (docs/performance.md).

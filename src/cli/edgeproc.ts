@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `edgeproc` bin (`npx edgeproc`, `bunx --bun edgeproc`, `deno run -A npm:edgeproc`): the server of `npm start`,
- * with the same flags, on the runtime that runs this file: Bun on its own server, Node and Deno on `node:http`
+ * with the same flags, on the runtime that runs this file: Bun and Deno on their own servers, Node on `node:http`
  * through `@hono/node-server` (`deno serve` is a command line of its own: `npm run start:deno`).
  * @module
  */
@@ -12,5 +12,9 @@ import { listenAndServe } from "./lifecycle.ts";
 
 const runtime = detectRuntime();
 const { listen } =
-  runtime === "bun" ? await import("../runtimes/bun/serve.ts") : await import("../runtimes/node/serve.ts");
+  runtime === "bun"
+    ? await import("../runtimes/bun/serve.ts")
+    : runtime === "deno"
+      ? await import("../runtimes/deno/serve.ts")
+      : await import("../runtimes/node/serve.ts");
 await listenAndServe(invokedAs(runtime, process.env), listen);

@@ -25,6 +25,11 @@ export interface OpenApiOptions {
   limits?: Partial<Limits>;
   /** A token is configured: every operation but `/healthz` needs it and may answer 401. */
   auth?: boolean;
+  /**
+   * Where a host app mounted the API (`host.route("/tools", api.app)`): the document then names it in `servers`,
+   * so the paths resolve under it. Default none: served at the root.
+   */
+  mountPath?: string;
 }
 
 type Json = { [key: string]: unknown };
@@ -37,6 +42,7 @@ export interface OpenApiDocument {
   paths: Record<string, Partial<Record<RouteOperation["method"], Json>>>;
   components: { schemas: Json; parameters: Json; securitySchemes: Json };
   security?: Record<string, string[]>[];
+  servers?: { url: string; description: string }[];
 }
 
 const DIALECT = "https://json-schema.org/draft/2020-12/schema";
@@ -74,6 +80,8 @@ export function openApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
     },
   };
   if (options.auth) doc.security = [{ bearerAuth: [] }];
+  const mount = normaliseBasePath(options.mountPath ?? "");
+  if (mount) doc.servers = [{ url: mount, description: "Where the host app mounted edgeproc." }];
   return doc;
 }
 

@@ -50,11 +50,21 @@ export async function serveApi(listen: Listen, options: ServeOptions = {}): Prom
       await api.close();
       await server.stop();
     })());
-  if (handleSignals) {
-    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"] as const) {
-      process.once(signal, () => void close().then(() => process.exit(0)));
-    }
-    process.once("exit", () => api.manager.killAllNow());
-  }
+  if (handleSignals) onShutdown(api, close);
   return { url: server.url, api, close };
+}
+
+/**
+ * On SIGTERM, SIGINT, SIGHUP or SIGQUIT: `close` (which ends every process group), then exit 0; on any exit,
+ * SIGKILL what is left.
+ * @example
+ * ```ts
+ * onShutdown(api, () => api.close());
+ * ```
+ */
+export function onShutdown(api: ProcessApi, close: () => Promise<void>): void {
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"] as const) {
+    process.once(signal, () => void close().then(() => process.exit(0)));
+  }
+  process.once("exit", () => api.manager.killAllNow());
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { after, describe, it } from "node:test";
+import { SLEEPER } from "../support/fixtures.ts";
 import { listening, ROOT, testRuntime, type Runtime } from "../support/runtime.ts";
 import { eventually, liveGroup } from "../support/server.ts";
 
@@ -99,8 +100,10 @@ const { output, exit_code } = await client.run({ command: "echo packaged" });
 const tools = Object.keys(createAgentTools(client));
 await api.close();
 server.close();
-// The serve helper of the runtime that runs this (edgeproc/bun on Bun, edgeproc/node on Node and Deno).
-const { serve } = await import(typeof Bun === "undefined" ? "edgeproc/node" : "edgeproc/bun");
+// The serve helper of the runtime that runs this.
+const helperEntry =
+  typeof Bun !== "undefined" ? "edgeproc/bun" : typeof Deno !== "undefined" ? "edgeproc/deno" : "edgeproc/node";
+const { serve } = await import(helperEntry);
 const served = await serve({ port: 0, handleSignals: false });
 const helper = (await createClient({ baseUrl: served.url }).run({ command: "echo served" })).output;
 await served.close();
@@ -112,12 +115,14 @@ import { createClient, EdgeprocError, type EdgeprocClient } from "edgeproc/clien
 import { type AgentTools, createAgentTools } from "edgeproc/tools";
 import { serve, type Served, type ServeOptions } from "edgeproc/node";
 import { serve as serveOnBun } from "edgeproc/bun";
+import { type DenoServeModule, serve as serveOnDeno, serveDefault } from "edgeproc/deno";
 
 const api: ProcessApi = createProcessApi({ workdir: "/tmp", limits: { maxRunning: 4 } });
 const client: EdgeprocClient = createClient({ baseUrl: "http://127.0.0.1:7070" });
 const tools: AgentTools = createAgentTools(client);
 export const names: string[] = Object.values(tools).map((tool) => tool.name);
-export const helpers: ((options?: ServeOptions) => Promise<Served>)[] = [serve, serveOnBun];
+export const helpers: ((options?: ServeOptions) => Promise<Served>)[] = [serve, serveOnBun, serveOnDeno];
+export const forDenoServe: (options?: { workdir?: string }) => DenoServeModule = serveDefault;
 export async function once(): Promise<string> {
   const response: Response = await api.fetch(new Request("http://127.0.0.1/healthz"));
   const { output, exit_code } = await client.run({ command: "echo hi" });
@@ -156,7 +161,8 @@ describe(`packaging on ${runtime}`, () => {
     const { files } = await install();
     const shipped = /^(dist\/.+\.(js|d\.ts)|LICENSE|README\.md|SECURITY\.md|docs\/api\.md|package\.json)$/;
     assert.deepEqual(files.filter((path) => !shipped.test(path)), []);
-    const entries = ["dist/client/index.js", "dist/tools/index.js", "dist/serve/node.js", "dist/serve/bun.js"];
+    const entries = ["dist/client/index.js", "dist/tools/index.js"];
+    entries.push("dist/serve/node.js", "dist/serve/bun.js", "dist/serve/deno.js");
     for (const path of ["LICENSE", "dist/index.js", "dist/index.d.ts", ...entries]) {
       assert.ok(files.includes(path), `${path} is not in the tarball`);
     }
@@ -241,4 +247,72 @@ describe(`packaging on ${runtime}`, () => {
     const { stdout } = await run(bin("tsc"), ["-p", app], app).catch((err: Error) => assert.fail(err.message));
     assert.equal(stdout, "");
   });
+
+  for (const snippet of readmeSnippets()) {
+    const skip = !snippet.runtimes.includes(runtime) && `the README runs it under ${snippet.runtimes.join(", ")}`;
+    it(`runs the README's "${snippet.name}" snippet as printed on ${runtime}`, { ...T, skip }, async () => {
+      await install();
+      await runSnippet(snippet);
+    });
+  }
 });
+
+/** A runnable snippet of the README: a fenced `js snippet=NAME runtimes=A,B` block. */
+interface Snippet {
+  name: string;
+  runtimes: string[];
+  code: string;
+}
+
+function readmeSnippets(): Snippet[] {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/^```js snippet=(\S+) runtimes=(\S+)\n([\s\S]*?)^```$/gm)];
+  return blocks.map(([, name, runtimes, code]) => ({ name: name!, runtimes: runtimes!.split(","), code: code! }));
+}
+
+/**
+ * Runs a snippet in the scratch project (no deno.json there: Deno's legacy abort is on), serves a command through
+ * it, checks that a waiter that hangs up is let go, then SIGTERMs it and finds no process of its left.
+ */
+async function runSnippet(snippet: Snippet): Promise<void> {
+  const file = `snippet-${snippet.name}.mjs`;
+  writeFileSync(join(app, file), snippet.code);
+  const [cmd, args] =
+    snippet.name === "deno-serve"
+      ? [bin("deno"), ["serve", "-A", "--quiet", "--host", "127.0.0.1", "--port", "0", file]]
+      : scratchScript(runtime, file);
+  const token = "snippet-token";
+  const env = { ...cleanEnv, PORT: "0", EDGEPROC_TOKEN: token };
+  const child = spawn(cmd, args, { cwd: app, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const { url, log } = listening(child, file);
+  const base = `${await url}/api/v0/processes`;
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const post = async (path: string, body: unknown) =>
+    (await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) })).json() as Promise<{
+      id: string;
+      output: string;
+    }>;
+  assert.equal((await post("/run", { command: "echo from-the-readme" })).output, "from-the-readme\n", log());
+  if (snippet.name === "hono") {
+    assert.equal(await (await fetch(`${await url}/hello`)).text(), "hello from the host app\n");
+  }
+  const { id } = await post("/start", { command: SLEEPER });
+  const { pid } = (await (await fetch(`${base}/${id}`, { headers })).json()) as { pid: number };
+  const hangUp = new AbortController();
+  const waiting = fetch(`${base}/${id}/output?wait=true`, { headers, signal: hangUp.signal }).catch(() => "hung up");
+  const waiters = async () =>
+    ((await (await fetch(`${await url}/healthz`)).json()) as { activity: { waiters: number } }).activity.waiters;
+  assert.ok(await eventually(async () => (await waiters()) === 1), "the waiter is counted");
+  hangUp.abort();
+  assert.equal(await waiting, "hung up");
+  assert.ok(await eventually(async () => (await waiters()) === 0), `a hung-up waiter stays held: ${log()}`);
+  kill(child, "SIGTERM");
+  const code = await exited;
+  // Deno's node:child_process reports the signal it sent as the child's exit, whatever the child did.
+  if (runtime !== "deno") assert.equal(code, 0, log());
+  assert.ok(await eventually(async () => (await liveGroup(pid)).length === 0), `sleep ${pid} outlived the snippet`);
+  assert.doesNotMatch(log(), /error/i);
+}
+
