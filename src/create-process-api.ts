@@ -124,12 +124,14 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
   });
   // The MCP tools call this same app in process, as the caller (token and chat headers passed on).
   // The MCP SDK is loaded on the first /mcp request: at startup it costs ~100 ms of cold start and ~25 MiB of
-  // process size, which every Node fork pays again (docs/performance.md).
+  // process size, which every Node fork pays again (docs/performance.md). It is an optional peer dependency (96
+  // of the 102 packages an install would pull): without it, /mcp answers 501 `mcp_unavailable`.
   let mcp: Promise<(request: Request) => Promise<Response>> | undefined;
   app.all("/mcp", async (c) => {
-    mcp ??= import("./mcp/mcp-handler.ts").then(({ createMcpHandler }) =>
-      createMcpHandler(async (request) => app.fetch(request), { basePath, version: VERSION }),
-    );
+    mcp ??= loadMcp(async (request) => app.fetch(request), basePath).catch((err) => {
+      mcp = undefined; // installed later, it is found on the next request
+      throw err;
+    });
     // The SDK reads up to 4 MiB whatever the limit: the body is read here first, within it (413 past it).
     // A new Request, not `new Request(raw, init)`: Node's server hands over a request whose body cannot be replaced.
     const raw = c.req.raw;
@@ -144,4 +146,20 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     manager,
     close: () => manager.close(),
   };
+}
+
+/** The MCP endpoint, or `mcp_unavailable` when the SDK (an optional peer dependency) is not installed. */
+async function loadMcp(api: (request: Request) => Promise<Response>, basePath: string) {
+  try {
+    const { createMcpHandler } = await import("./mcp/mcp-handler.ts");
+    return createMcpHandler(api, { basePath, version: VERSION });
+  } catch (err) {
+    // Node: ERR_MODULE_NOT_FOUND; Bun and Deno say "Cannot find" and name the package.
+    if (!String((err as Error)?.message ?? err).includes("@modelcontextprotocol/sdk")) throw err;
+    throw new ProcessApiError(
+      "mcp_unavailable",
+      "MCP is not available: @modelcontextprotocol/sdk is not installed.",
+      "Install it next to edgeproc (npm i @modelcontextprotocol/sdk) to serve /mcp.",
+    );
+  }
 }

@@ -24,6 +24,7 @@ export type ErrorCode =
   | "too_many_processes"
   | "start_failed"
   | "shutting_down"
+  | "mcp_unavailable"
   | "internal_error";
 
 /** One field that failed validation. */

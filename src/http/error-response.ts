@@ -6,7 +6,7 @@ import type { ErrorCode } from "../core/errors.ts";
 import { ProcessApiError } from "../core/errors.ts";
 import type { ErrorBody } from "../wire/response-schemas.ts";
 
-const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 429 | 500 | 503> = {
+const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 429 | 500 | 501 | 503> = {
   invalid_json: 400,
   invalid_request: 400,
   invalid_workdir: 400,
@@ -25,6 +25,7 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 
   too_many_processes: 429,
   start_failed: 500,
   shutting_down: 503,
+  mcp_unavailable: 501,
   internal_error: 500,
 };
 

@@ -135,6 +135,11 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorBody> = {
   too_many_processes: { message: "At most 256 processes may run at once.", code: "too_many_processes" },
   start_failed: { message: "Failed to start process.", detail: "spawn sh ENOENT", code: "start_failed" },
   shutting_down: { message: "The server is shutting down; no new process starts.", code: "shutting_down" },
+  mcp_unavailable: {
+    message: "MCP is not available: @modelcontextprotocol/sdk is not installed.",
+    code: "mcp_unavailable",
+    detail: "Install it next to edgeproc (npm i @modelcontextprotocol/sdk) to serve /mcp.",
+  },
   internal_error: { message: "Internal server error.", code: "internal_error" },
 };
 

@@ -255,14 +255,15 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       description:
         "MCP over Streamable HTTP with the tools `execute`, `process_output`, `process_list` and " +
         "`process_signal` (docs/api.md §4.10). Send JSON-RPC messages with `Accept: application/json, text/event-stream`; " +
-        "see the MCP specification for the protocol.",
+        "see the MCP specification for the protocol. 501 `mcp_unavailable` when the optional peer dependency " +
+        "`@modelcontextprotocol/sdk` is not installed.",
       body: { schema: { type: "object", description: "A JSON-RPC 2.0 message." }, example: EXAMPLES.mcpRequest },
       ok: {
         description: "A JSON-RPC response, as JSON or as server-sent events.",
         schema: { type: "object", description: "A JSON-RPC 2.0 response." },
         example: EXAMPLES.mcpResponse,
       },
-      errors: ["body_too_large", "request_timeout"],
+      errors: ["body_too_large", "request_timeout", "mcp_unavailable"],
     },
   ];
 }

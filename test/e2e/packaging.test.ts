@@ -98,6 +98,8 @@ await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const client = createClient({ baseUrl: "http://127.0.0.1:" + server.address().port });
 const { output, exit_code } = await client.run({ command: "echo packaged" });
 const tools = Object.keys(createAgentTools(client));
+const mcp = await api.fetch(new Request("http://127.0.0.1/mcp", MCP_LIST));
+const mcpAnswer = { status: mcp.status, code: (await mcp.json()).code };
 await api.close();
 server.close();
 // The serve helper of the runtime that runs this.
@@ -107,7 +109,24 @@ const { serve } = await import(helperEntry);
 const served = await serve({ port: 0, handleSignals: false });
 const helper = (await createClient({ baseUrl: served.url }).run({ command: "echo served" })).output;
 await served.close();
-console.log(JSON.stringify({ version: VERSION, output, exit_code, tools, helper }));
+console.log(JSON.stringify({ version: VERSION, output, exit_code, tools, helper, mcp: mcpAnswer }));
+`;
+
+/** A script's MCP `tools/list` request, by `api.fetch` in process. */
+const MCP_LIST_INIT = `const MCP_LIST = {
+  method: "POST",
+  headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+  body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }),
+};
+`;
+
+const MCP_ONLY = `import { createProcessApi } from "edgeproc";
+${MCP_LIST_INIT}
+const api = createProcessApi();
+const mcp = await api.fetch(new Request("http://127.0.0.1/mcp", MCP_LIST));
+const body = await mcp.json();
+await api.close();
+console.log(JSON.stringify({ status: mcp.status, tools: body.result.tools.map((tool) => tool.name) }));
 `;
 
 const CONSUMER = `import { createProcessApi, type ProcessApi, VERSION } from "edgeproc";
@@ -187,7 +206,7 @@ describe(`packaging on ${runtime}`, () => {
 
   it(`${runtime} imports edgeproc, edgeproc/client and edgeproc/tools and serves a command`, T, async () => {
     await install();
-    writeFileSync(join(app, "serve.mjs"), SERVE);
+    writeFileSync(join(app, "serve.mjs"), SERVE.replace("\nconst api =", `\n${MCP_LIST_INIT}const api =`));
     const [cmd, args] = scratchScript(runtime, "serve.mjs");
     const { stdout } = await run(cmd, args, app);
     const result = JSON.parse(stdout.trim().split("\n").at(-1)!);
@@ -197,7 +216,10 @@ describe(`packaging on ${runtime}`, () => {
       exit_code: 0,
       tools: ["execute", "process_output", "process_list", "process_signal"],
       helper: "served\n",
+      // The MCP SDK is an optional peer dependency, not installed here.
+      mcp: { status: 501, code: "mcp_unavailable" },
     });
+    assert.ok(!existsSync(join(app, "node_modules/@modelcontextprotocol")), "the SDK came with edgeproc");
   });
 
   it("runs node_modules/.bin/edgeproc through its shebang line (the system's Node, no tsx)", T, async () => {
@@ -255,6 +277,19 @@ describe(`packaging on ${runtime}`, () => {
       await runSnippet(snippet);
     });
   }
+
+  it(`serves /mcp on ${runtime} once the optional MCP SDK is installed next to edgeproc`, T, async () => {
+    await install();
+    const sdk = `@modelcontextprotocol/sdk@${versionOf("@modelcontextprotocol/sdk")}`;
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", sdk], app);
+    writeFileSync(join(app, "mcp.mjs"), MCP_ONLY);
+    const [cmd, args] = scratchScript(runtime, "mcp.mjs");
+    const { stdout } = await run(cmd, args, app);
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").at(-1)!), {
+      status: 200,
+      tools: ["execute", "process_output", "process_list", "process_signal"],
+    });
+  });
 });
 
 /** A runnable snippet of the README: a fenced `js snippet=NAME runtimes=A,B` block. */

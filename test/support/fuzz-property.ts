@@ -34,6 +34,7 @@ const CONTRACT: Record<string, number> = {
   too_many_processes: 429,
   stdin_busy: 429,
   shutting_down: 503,
+  mcp_unavailable: 501,
   start_failed: 500,
 };
 
