@@ -131,6 +131,7 @@ const ERROR_CODES: ErrorCode[] = [
   "too_many_processes",
   "start_failed",
   "shutting_down",
+  "mcp_unavailable",
 ];
 
 function assertValid(schema: AnySchema, value: unknown, what: string) {
