@@ -52,8 +52,8 @@ function kill(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** Packs once and installs the tarball with what a Node user adds next to it; every test awaits this. */
-let installed: Promise<{ files: string[] }> | undefined;
-function install(): Promise<{ files: string[] }> {
+let installed: Promise<{ files: string[]; tarball: string }> | undefined;
+function install(): Promise<{ files: string[]; tarball: string }> {
   return (installed ??= (async () => {
     const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], ROOT);
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
@@ -62,7 +62,7 @@ function install(): Promise<{ files: string[] }> {
     const deps = ["@hono/node-server", "@types/node"].map((name) => `${name}@${versionOf(name)}`);
     const args = ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"];
     await run("npm", [...args, join(dir, packed!.filename), ...deps], app);
-    return { files: packed!.files.map((f) => f.path) };
+    return { files: packed!.files.map((f) => f.path), tarball: join(dir, packed!.filename) };
   })());
 }
 
@@ -187,6 +187,14 @@ describe(`packaging on ${runtime}`, () => {
     }
     assert.ok(files.includes(pkg.bin.edgeproc.replace(/^\.\//, "")), "the bin is in the tarball");
     assert.ok(!existsSync(join(app, "node_modules/tsx")), "tsx is a dev dependency only");
+  });
+
+  it("passes publint (strict) and arethetypeswrong (ESM only: no CommonJS or node10 entry is offered)", T, async () => {
+    const { tarball } = await install();
+    const lint = await run(bin("publint"), ["run", "--strict", tarball], app);
+    assert.match(lint.stdout, /All good!/, lint.stdout);
+    // Exits non-zero on any problem; node10 and require() resolutions are ignored, as the package is ESM only.
+    await run(bin("attw"), ["--profile", "esm-only", "--format", "ascii", tarball], app);
   });
 
   it("imports no .ts file and no tsx at run time", T, async () => {
