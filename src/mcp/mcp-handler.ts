@@ -3,8 +3,15 @@
  * of `edgeproc/tools`, calling the API in process as the caller, with the caller's token and chat.
  * @module
  */
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { Server } from "@modelcontextprotocol/sdk/server";
+// The SDK's "./*" export puts the types of `x.js` at `x.js.d.ts`, which it does not ship; tsc falls back to `x.d.ts`,
+// Deno does not (TS2307): https://docs.deno.com/runtime/reference/ts_config_migration/#providing-types-when-importing
+// `deno publish` rewrites bare imports, not these comments, so they say `npm:` and the version package.json pins.
+// @ts-types="npm:@modelcontextprotocol/sdk@1.32.2/server/webStandardStreamableHttp"
+import {
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+// @ts-types="npm:@modelcontextprotocol/sdk@1.32.2/types"
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { type ClientOptions, createClient, type FetchFunction } from "../client/create-client.ts";
 import type { AgentToolOptions } from "../tools/agent-tool.ts";

@@ -17,7 +17,34 @@ import {
   DeleteResponseSchema,
   StdinResponseSchema,
 } from "../wire/response-schemas.ts";
-import { runRequestSchema, SignalRequestSchema, startRequestSchema, StdinRequestSchema } from "../wire/request-schemas.ts";
+import {
+  runRequestSchema,
+  type RunRequestSchema,
+  SignalRequestSchema,
+  startRequestSchema,
+  type StartRequestSchema,
+  StdinRequestSchema,
+} from "../wire/request-schemas.ts";
+
+// A type, not an interface: the document reads it as a `Record` of schemas, which an interface does not fit.
+/** The schemas of `components.schemas` by name (request schemas built with the API's limits). */
+export type WireSchemas = {
+  StartRequest: typeof StartRequestSchema;
+  RunRequest: typeof RunRequestSchema;
+  SignalRequest: typeof SignalRequestSchema;
+  StdinRequest: typeof StdinRequestSchema;
+  ErrorBody: typeof ErrorBodySchema;
+  ProcessInfo: typeof ProcessInfoSchema;
+  Truncation: typeof TruncationSchema;
+  StartResponse: typeof StartResponseSchema;
+  RunResponse: typeof RunResponseSchema;
+  ListResponse: typeof ListResponseSchema;
+  OutputResponse: typeof OutputResponseSchema;
+  SignalResponse: typeof SignalResponseSchema;
+  StdinResponse: typeof StdinResponseSchema;
+  DeleteResponse: typeof DeleteResponseSchema;
+  HealthResponse: typeof HealthResponseSchema;
+};
 
 /**
  * Every schema of the document by its component name; request schemas carry `limits` as the routes do.
@@ -27,7 +54,7 @@ import { runRequestSchema, SignalRequestSchema, startRequestSchema, StdinRequest
  * v.safeParse(schemas.StartRequest, body);
  * ```
  */
-export function wireSchemas(limits: Limits) {
+export function wireSchemas(limits: Limits): WireSchemas {
   return {
     StartRequest: startRequestSchema(limits),
     RunRequest: runRequestSchema(limits),
@@ -48,4 +75,4 @@ export function wireSchemas(limits: Limits) {
 }
 
 /** The name of a schema in `components.schemas`. */
-export type WireSchemaName = keyof ReturnType<typeof wireSchemas>;
+export type WireSchemaName = keyof WireSchemas;

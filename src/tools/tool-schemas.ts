@@ -9,8 +9,22 @@ import { SIGNALS, type WireSignal } from "../wire/signals.ts";
 
 const signalNames = Object.keys(SIGNALS) as WireSignal[];
 
+// Every export's type is written out, as JSR asks (https://jsr.io/docs/about-slow-types); in valibot's words:
+type Obj<E extends v.ObjectEntries> = v.ObjectSchema<E, undefined>;
+type Opt<S extends v.GenericSchema> = v.OptionalSchema<S, undefined>;
+type Described<T = string> = v.DescriptionAction<T, string>;
+/** A string the model must send, with a message when it is not one and a description for the model. */
+type RequiredString = v.SchemaWithPipe<readonly [v.StringSchema<string>, v.NonEmptyAction<string, string>, Described]>;
+/** A string the model may leave out. */
+type OptionalString = Opt<v.SchemaWithPipe<readonly [v.StringSchema<string>, Described]>>;
+
 /** The arguments of `execute` (coder's `ExecuteArgs`). */
-export const ExecuteArgsSchema = v.object({
+export const ExecuteArgsSchema: Obj<{
+  command: RequiredString;
+  timeout: OptionalString;
+  workdir: OptionalString;
+  run_in_background: Opt<v.SchemaWithPipe<readonly [v.BooleanSchema<string>, Described<boolean>]>>;
+}> = v.object({
   command: v.pipe(
     v.string("command must be a string"),
     v.nonEmpty("command is required"),
@@ -43,14 +57,14 @@ export const ExecuteArgsSchema = v.object({
 /** The arguments of `execute`. */
 export type ExecuteArgs = v.InferOutput<typeof ExecuteArgsSchema>;
 
-const processId = v.pipe(
+const processId: RequiredString = v.pipe(
   v.string("process_id must be a string"),
   v.nonEmpty("process_id is required"),
   v.description("The process ID from execute (background_process_id) or process_list."),
 );
 
 /** The arguments of `process_output`. */
-export const ProcessOutputArgsSchema = v.object({
+export const ProcessOutputArgsSchema: Obj<{ process_id: RequiredString; wait_timeout: OptionalString }> = v.object({
   process_id: processId,
   wait_timeout: v.optional(
     v.pipe(
@@ -66,12 +80,15 @@ export const ProcessOutputArgsSchema = v.object({
 export type ProcessOutputArgs = v.InferOutput<typeof ProcessOutputArgsSchema>;
 
 /** The arguments of `process_list`: none. */
-export const ProcessListArgsSchema = v.object({});
+export const ProcessListArgsSchema: Obj<{}> = v.object({});
 /** The arguments of `process_list`. */
 export type ProcessListArgs = v.InferOutput<typeof ProcessListArgsSchema>;
 
 /** The arguments of `process_signal`. */
-export const ProcessSignalArgsSchema = v.object({
+export const ProcessSignalArgsSchema: Obj<{
+  process_id: RequiredString;
+  signal: v.SchemaWithPipe<readonly [v.PicklistSchema<WireSignal[], string>, Described<WireSignal>]>;
+}> = v.object({
   process_id: processId,
   signal: v.pipe(
     v.picklist(signalNames, `signal must be ${signalNames.map((s) => JSON.stringify(s)).join(", ")}`),

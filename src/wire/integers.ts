@@ -14,6 +14,20 @@ import * as v from "valibot";
  */
 export const NON_NEGATIVE_INTEGER: RegExp = /^\d{1,16}$/;
 
+/** The schema of `queryInteger`: an optional string of digits, read as a number in range. */
+export type QueryInteger = v.OptionalSchema<
+  v.SchemaWithPipe<
+    readonly [
+      v.StringSchema<undefined>,
+      v.RegexAction<string, string>,
+      v.TransformAction<string, number>,
+      v.MinValueAction<number, number, string>,
+      v.MaxValueAction<number, number, string>,
+    ]
+  >,
+  undefined
+>;
+
 /**
  * An optional query parameter holding an integer in `[min, max]`, parsed to a number.
  * @example
@@ -21,7 +35,7 @@ export const NON_NEGATIVE_INTEGER: RegExp = /^\d{1,16}$/;
  * v.object({ limit: queryInteger(1, 1000, "limit") });
  * ```
  */
-export function queryInteger(min: number, max: number, what: string) {
+export function queryInteger(min: number, max: number, what: string): QueryInteger {
   return v.optional(
     v.pipe(
       v.string(),

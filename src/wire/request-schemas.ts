@@ -5,10 +5,62 @@
  */
 import * as v from "valibot";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.ts";
-import { queryInteger as queryInt } from "./integers.ts";
+import { type QueryInteger, queryInteger as queryInt } from "./integers.ts";
 import { SIGNALS, type WireSignal } from "./signals.ts";
 
-const optionalInt = (min: number, max: number, what: string) =>
+// Every export's type is written out, as JSR asks (https://jsr.io/docs/about-slow-types); in valibot's words:
+type Nullish<S extends v.GenericSchema> = v.NullishSchema<S, undefined>;
+type Obj<E extends v.ObjectEntries> = v.ObjectSchema<E, undefined>;
+/** A check with a message, as `noNul` and the env key rules make. */
+type Check = v.CheckAction<string, string>;
+/** An optional whole number in a range (`optionalInt`). */
+type OptionalInt = Nullish<
+  v.SchemaWithPipe<
+    readonly [
+      v.NumberSchema<string>,
+      v.SafeIntegerAction<number, string>,
+      v.MinValueAction<number, number, string>,
+      v.MaxValueAction<number, number, string>,
+    ]
+  >
+>;
+/** `env`: a raw object (carrying its entry limit for the OpenAPI document), then its checks, then the record. */
+type EnvSchema = v.SchemaWithPipe<
+  readonly [
+    v.CustomSchema<Record<string, unknown>, v.ErrorMessage<v.CustomIssue> | undefined> & { maxEntries: number },
+    v.RawCheckAction<Record<string, unknown>>,
+    v.RecordSchema<
+      v.SchemaWithPipe<readonly [v.StringSchema<undefined>, v.NonEmptyAction<string, string>, Check, Check, Check]>,
+      v.SchemaWithPipe<readonly [v.StringSchema<string>, Check]>,
+      string
+    >,
+    v.MaxEntriesAction<Record<string, string>, number, string>,
+  ]
+>;
+/** The fields of a start request. */
+type StartEntries = {
+  command: v.SchemaWithPipe<
+    readonly [
+      v.NullishSchema<v.StringSchema<string>, "">,
+      v.NonEmptyAction<string, string>,
+      v.MaxBytesAction<string, number, string>,
+      Check,
+    ]
+  >;
+  workdir: Nullish<v.SchemaWithPipe<readonly [v.StringSchema<string>, Check]>>;
+  env: Nullish<EnvSchema>;
+  background: Nullish<v.BooleanSchema<string>>;
+  timeout_ms: OptionalInt;
+  kill_grace_ms: OptionalInt;
+  stdin: Nullish<v.BooleanSchema<string>>;
+  client_token: Nullish<
+    v.SchemaWithPipe<
+      readonly [v.StringSchema<string>, v.MinLengthAction<string, 1, string>, v.MaxLengthAction<string, 128, string>]
+    >
+  >;
+};
+
+const optionalInt = (min: number, max: number, what: string): OptionalInt =>
   v.nullish(
     v.pipe(
       v.number(`${what} must be a number.`),
@@ -20,13 +72,14 @@ const optionalInt = (min: number, max: number, what: string) =>
 
 /** Keys valibot's `record` skips (prototype safety): refused out loud instead of dropped without a word. */
 const RESERVED_ENV_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-const noNul = (what: string) => v.check((s: string) => !s.includes("\0"), `${what} must not contain a NUL character.`);
+const noNul = (what: string): Check =>
+  v.check((s: string) => !s.includes("\0"), `${what} must not contain a NUL character.`);
 
 /**
  * `env` of a start request (docs/api.md §3.1): keys a real environment can hold (not empty, no `=`, no NUL) and are
  * not `CODER_CHAT_ID` (the server's, from the chat header), string values without NUL.
  */
-function envSchema(maxEntries: number) {
+function envSchema(maxEntries: number): EnvSchema {
   const key = v.pipe(
     v.string(),
     v.nonEmpty("Env keys must not be empty."),
@@ -63,7 +116,7 @@ function envSchema(maxEntries: number) {
  * const result = v.safeParse(startRequestSchema(limits), body);
  * ```
  */
-export function startRequestSchema(limits: Pick<Limits, "maxCommandBytes" | "maxEnvEntries">) {
+export function startRequestSchema(limits: Pick<Limits, "maxCommandBytes" | "maxEnvEntries">): Obj<StartEntries> {
   return v.object({
     command: v.pipe(
       v.nullish(v.string("Command must be a string."), ""),
@@ -88,7 +141,7 @@ export function startRequestSchema(limits: Pick<Limits, "maxCommandBytes" | "max
 }
 
 /** The body of `POST /start` with the default limits. */
-export const StartRequestSchema = startRequestSchema(DEFAULT_LIMITS);
+export const StartRequestSchema: Obj<StartEntries> = startRequestSchema(DEFAULT_LIMITS);
 /** A validated start request. */
 export type StartRequest = v.InferOutput<typeof StartRequestSchema>;
 
@@ -99,7 +152,9 @@ export type StartRequest = v.InferOutput<typeof StartRequestSchema>;
  * const result = v.safeParse(runRequestSchema(limits), body);
  * ```
  */
-export function runRequestSchema(limits: Pick<Limits, "maxCommandBytes" | "maxEnvEntries" | "maxWaitMs">) {
+export function runRequestSchema(
+  limits: Pick<Limits, "maxCommandBytes" | "maxEnvEntries" | "maxWaitMs">,
+): Obj<StartEntries & { wait_ms: OptionalInt }> {
   return v.object({
     ...startRequestSchema(limits).entries,
     wait_ms: optionalInt(0, limits.maxWaitMs, "wait_ms"),
@@ -107,14 +162,24 @@ export function runRequestSchema(limits: Pick<Limits, "maxCommandBytes" | "maxEn
 }
 
 /** The body of `POST /run` with the default limits. */
-export const RunRequestSchema = runRequestSchema(DEFAULT_LIMITS);
+export const RunRequestSchema: Obj<StartEntries & { wait_ms: OptionalInt }> = runRequestSchema(DEFAULT_LIMITS);
 /** A validated run request. */
 export type RunRequest = v.InferOutput<typeof RunRequestSchema>;
 
 const signalNames = Object.keys(SIGNALS) as WireSignal[];
 
 /** The body of `POST /{id}/signal` (docs/api.md §3.4 and §4.4). */
-export const SignalRequestSchema = v.object({
+export const SignalRequestSchema: Obj<{
+  signal: v.SchemaWithPipe<
+    readonly [
+      v.NullishSchema<v.StringSchema<string>, "">,
+      v.NonEmptyAction<string, string>,
+      v.CheckAction<string, v.ErrorMessage<v.CheckIssue<string>>>,
+      v.TransformAction<string, WireSignal>,
+    ]
+  >;
+  wait_ms: OptionalInt;
+}> = v.object({
   signal: v.pipe(
     v.nullish(v.string("Signal must be a string."), ""),
     v.nonEmpty("Signal is required."),
@@ -131,7 +196,11 @@ export const SignalRequestSchema = v.object({
 export type SignalRequest = v.InferOutput<typeof SignalRequestSchema>;
 
 /** The body of `POST /{id}/stdin` (docs/api.md §4.6). */
-export const StdinRequestSchema = v.object({
+export const StdinRequestSchema: Obj<{
+  data: v.NullishSchema<v.StringSchema<string>, "">;
+  encoding: v.NullishSchema<v.PicklistSchema<["utf8", "base64"], string>, "utf8">;
+  eof: v.NullishSchema<v.BooleanSchema<string>, false>;
+}> = v.object({
   data: v.nullish(v.string("data must be a string."), ""),
   encoding: v.nullish(v.picklist(["utf8", "base64"], 'encoding must be "utf8" or "base64".'), "utf8"),
   eof: v.nullish(v.boolean("eof must be a boolean."), false),
@@ -140,12 +209,24 @@ export const StdinRequestSchema = v.object({
 export type StdinRequest = v.InferOutput<typeof StdinRequestSchema>;
 
 /** The query of `GET /list` (docs/api.md §3.2 and §4.2). */
-export const ListQuerySchema = v.object({
+export const ListQuerySchema: Obj<{
+  limit: QueryInteger;
+  running: v.OptionalSchema<v.PicklistSchema<["true", "false"], string>, undefined>;
+}> = v.object({
   limit: queryInt(1, 1000, "limit"),
   running: v.optional(v.picklist(["true", "false"], 'running must be "true" or "false".')),
 });
 /** A validated list query. */
 export type ListQuery = v.InferOutput<typeof ListQuerySchema>;
+
+/** The fields of an output query. */
+type OutputQueryEntries = {
+  wait: v.OptionalSchema<v.StringSchema<undefined>, undefined>;
+  wait_ms: QueryInteger;
+  until: v.OptionalSchema<v.PicklistSchema<["exit", "output"], string>, "exit">;
+  cursor: QueryInteger;
+  limit: QueryInteger;
+};
 
 /**
  * The query of `GET /{id}/output` (docs/api.md §3.3 and §4.5), with the given longest wait.
@@ -154,7 +235,7 @@ export type ListQuery = v.InferOutput<typeof ListQuerySchema>;
  * const query = v.safeParse(outputQuerySchema(limits), c.req.query());
  * ```
  */
-export function outputQuerySchema(limits: Pick<Limits, "maxWaitMs" | "windowBytes">) {
+export function outputQuerySchema(limits: Pick<Limits, "maxWaitMs" | "windowBytes">): Obj<OutputQueryEntries> {
   return v.object({
     // Any value but "true" is a plain snapshot, as in coder.
     wait: v.optional(v.string()),
@@ -166,11 +247,13 @@ export function outputQuerySchema(limits: Pick<Limits, "maxWaitMs" | "windowByte
 }
 
 /** The query of `GET /{id}/output` with the default limits. */
-export const OutputQuerySchema = outputQuerySchema(DEFAULT_LIMITS);
+export const OutputQuerySchema: Obj<OutputQueryEntries> = outputQuerySchema(DEFAULT_LIMITS);
 /** A validated output query. */
 export type OutputQuery = v.InferOutput<typeof OutputQuerySchema>;
 
 /** The query of `GET /{id}/stream` (docs/api.md §4.7). */
-export const StreamQuerySchema = v.object({ cursor: queryInt(0, Number.MAX_SAFE_INTEGER, "cursor") });
+export const StreamQuerySchema: Obj<{ cursor: QueryInteger }> = v.object({
+  cursor: queryInt(0, Number.MAX_SAFE_INTEGER, "cursor"),
+});
 /** A validated stream query. */
 export type StreamQuery = v.InferOutput<typeof StreamQuerySchema>;

@@ -1,12 +1,24 @@
 /**
- * The valibot schemas of the responses (docs/api.md §1, §3 and §4). The server's response types are inferred from them,
- * so the documentation, the client and the server share one definition.
+ * The valibot schemas of the responses (docs/api.md §1, §3 and §4). The server's response types are inferred from
+ * them, so the documentation, the client and the server share one definition.
  * @module
  */
 import * as v from "valibot";
 
+// Every export's type is written out, as JSR asks (https://jsr.io/docs/about-slow-types); in valibot's words:
+type Str = v.StringSchema<undefined>;
+type Num = v.NumberSchema<undefined>;
+type Bool = v.BooleanSchema<undefined>;
+type Opt<S extends v.GenericSchema> = v.OptionalSchema<S, undefined>;
+type Obj<E extends v.ObjectEntries> = v.ObjectSchema<E, undefined>;
+
 /** The error body of every non-2xx response (docs/api.md §1). */
-export const ErrorBodySchema = v.object({
+export const ErrorBodySchema: Obj<{
+  message: Str;
+  detail: Opt<Str>;
+  code: Str;
+  validations: Opt<v.ArraySchema<Obj<{ field: Str; detail: Str }>, undefined>>;
+}> = v.object({
   message: v.string(),
   detail: v.optional(v.string()),
   code: v.string(),
@@ -15,8 +27,30 @@ export const ErrorBodySchema = v.object({
 /** The error body of every non-2xx response. */
 export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
 
+/** The fields of a ProcessInfo. */
+type ProcessInfoEntries = {
+  id: Str;
+  command: Str;
+  workdir: Str;
+  background: Bool;
+  running: Bool;
+  exit_code: Opt<Num>;
+  started_at_unix: Num;
+  exited_at_unix: Opt<Num>;
+  pid: Num;
+  signal: Opt<Str>;
+  timed_out: Bool;
+  started_at_ms: Num;
+  exited_at_ms: Opt<Num>;
+  total_bytes: Num;
+  last_output_at_ms: Opt<Num>;
+  stdin_open: Bool;
+  /** True while the process group has live members: the shell, or descendants that outlived it (`npm run dev &`). */
+  group_alive: Bool;
+};
+
 /** One process as `list` and `GET /{id}` report it (docs/api.md §3.2 and §4.3). */
-export const ProcessInfoSchema = v.object({
+export const ProcessInfoSchema: Obj<ProcessInfoEntries> = v.object({
   id: v.string(),
   command: v.string(),
   workdir: v.string(),
@@ -33,14 +67,16 @@ export const ProcessInfoSchema = v.object({
   total_bytes: v.number(),
   last_output_at_ms: v.optional(v.number()),
   stdin_open: v.boolean(),
-  /** True while the process group has live members: the shell, or descendants that outlived it (`npm run dev &`). */
   group_alive: v.boolean(),
 });
 /** One process as `list` and `GET /{id}` report it. */
 export type ProcessInfo = v.InferOutput<typeof ProcessInfoSchema>;
 
+/** The fields of a start answer. */
+type StartResponseEntries = { id: Str; started: Bool; attached: Opt<Bool>; client_token: Opt<Str> };
+
 /** The answer of `POST /start`. */
-export const StartResponseSchema = v.object({
+export const StartResponseSchema: Obj<StartResponseEntries> = v.object({
   id: v.string(),
   started: v.boolean(),
   attached: v.optional(v.boolean()),
@@ -50,36 +86,58 @@ export const StartResponseSchema = v.object({
 export type StartResponse = v.InferOutput<typeof StartResponseSchema>;
 
 /** The answer of `GET /list`. */
-export const ListResponseSchema = v.object({ processes: v.array(ProcessInfoSchema) });
+export const ListResponseSchema: Obj<{ processes: v.ArraySchema<typeof ProcessInfoSchema, undefined> }> = v.object({
+  processes: v.array(ProcessInfoSchema),
+});
 /** The answer of `GET /list`. */
 export type ListResponse = v.InferOutput<typeof ListResponseSchema>;
 
 /** How a head+tail snapshot was cut (docs/api.md §3.3). */
-export const TruncationSchema = v.object({
+export const TruncationSchema: Obj<{
+  original_bytes: Num;
+  retained_bytes: Num;
+  omitted_bytes: Num;
+  strategy: v.LiteralSchema<"head_tail", undefined>;
+}> = v.object({
   original_bytes: v.number(),
   retained_bytes: v.number(),
   omitted_bytes: v.number(),
   strategy: v.literal("head_tail"),
 });
 
-/** The answer of `GET /{id}/output`: a snapshot, or with `cursor` an incremental read (docs/api.md §3.3, §4.3, §4.5). */
-export const OutputResponseSchema = v.object({
+/** The ProcessInfo fields an output answer repeats. */
+const OUTPUT_STATE_FIELDS = [
+  "running",
+  "exit_code",
+  "signal",
+  "timed_out",
+  "pid",
+  "started_at_ms",
+  "exited_at_ms",
+  "total_bytes",
+  "last_output_at_ms",
+  "stdin_open",
+  "group_alive",
+] as const;
+
+/** The fields of an output answer: the snapshot or read, and the process's state as ProcessInfo reports it. */
+type OutputResponseEntries = {
+  output: Str;
+  truncated: Opt<typeof TruncationSchema>;
+  cursor: Opt<Num>;
+  next_cursor: Opt<Num>;
+  gap_bytes: Opt<Num>;
+} & Pick<ProcessInfoEntries, (typeof OUTPUT_STATE_FIELDS)[number]>;
+
+/**
+ * The answer of `GET /{id}/output`: a snapshot, or with `cursor` an incremental read (docs/api.md §3.3, §4.3,
+ * §4.5).
+ */
+export const OutputResponseSchema: Obj<OutputResponseEntries> = v.object({
   output: v.string(),
   truncated: v.optional(TruncationSchema),
   // The process's state, as ProcessInfo reports it.
-  ...v.pick(ProcessInfoSchema, [
-    "running",
-    "exit_code",
-    "signal",
-    "timed_out",
-    "pid",
-    "started_at_ms",
-    "exited_at_ms",
-    "total_bytes",
-    "last_output_at_ms",
-    "stdin_open",
-    "group_alive",
-  ]).entries,
+  ...v.pick(ProcessInfoSchema, OUTPUT_STATE_FIELDS).entries,
   cursor: v.optional(v.number()),
   next_cursor: v.optional(v.number()),
   gap_bytes: v.optional(v.number()),
@@ -88,7 +146,13 @@ export const OutputResponseSchema = v.object({
 export type OutputResponse = v.InferOutput<typeof OutputResponseSchema>;
 
 /** The answer of `POST /{id}/signal` (docs/api.md §3.4 and §4.4). */
-export const SignalResponseSchema = v.object({
+export const SignalResponseSchema: Obj<{
+  message: Str;
+  exited: Opt<Bool>;
+  exit_code: Opt<Num>;
+  signal: Opt<Str>;
+  survivors: Opt<v.ArraySchema<Num, undefined>>;
+}> = v.object({
   message: v.string(),
   exited: v.optional(v.boolean()),
   exit_code: v.optional(v.number()),
@@ -99,15 +163,22 @@ export const SignalResponseSchema = v.object({
 export type SignalResponse = v.InferOutput<typeof SignalResponseSchema>;
 
 /** The answer of `GET /healthz` (docs/api.md §4.10). */
-export const HealthResponseSchema = v.object({
+export const HealthResponseSchema: Obj<{
   /** `shutting_down` (with status 503) from the moment shutdown begins, so a readiness probe stops routing here. */
+  status: v.PicklistSchema<["ok", "shutting_down"], undefined>;
+  runtime: v.PicklistSchema<["bun", "deno", "node"], undefined>;
+  version: Str;
+  processes: Obj<{ running: Num; total: Num }>;
+  /** Requests blocked in a wait, open output streams, and stdin writes not yet taken by their process. */
+  activity: Obj<{ waiters: Num; streams: Num; stdin_writes: Num }>;
+  /** Bytes of output all records keep now (heads and windows), and the budget they share (`--max-output-bytes`). */
+  output: Obj<{ retained_bytes: Num; budget_bytes: Num }>;
+}> = v.object({
   status: v.picklist(["ok", "shutting_down"]),
   runtime: v.picklist(["bun", "deno", "node"]),
   version: v.string(),
   processes: v.object({ running: v.number(), total: v.number() }),
-  /** Requests blocked in a wait, open output streams, and stdin writes not yet taken by their process. */
   activity: v.object({ waiters: v.number(), streams: v.number(), stdin_writes: v.number() }),
-  /** Bytes of output all records keep now (heads and windows), and the budget they share (`--max-output-bytes`). */
   output: v.object({ retained_bytes: v.number(), budget_bytes: v.number() }),
 });
 /** The answer of `GET /healthz`. */
@@ -121,7 +192,10 @@ export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;
  * v.parse(RunResponseSchema, await response.json());
  * ```
  */
-export const RunResponseSchema = v.object({ ...StartResponseSchema.entries, ...OutputResponseSchema.entries });
+export const RunResponseSchema: Obj<StartResponseEntries & OutputResponseEntries> = v.object({
+  ...StartResponseSchema.entries,
+  ...OutputResponseSchema.entries,
+});
 /** The answer of `POST /run`. */
 export type RunResponse = v.InferOutput<typeof RunResponseSchema>;
 
@@ -132,7 +206,7 @@ export type RunResponse = v.InferOutput<typeof RunResponseSchema>;
  * v.parse(DeleteResponseSchema, { message: 'Process "abc" deleted.' });
  * ```
  */
-export const DeleteResponseSchema = v.object({ message: v.string() });
+export const DeleteResponseSchema: Obj<{ message: Str }> = v.object({ message: v.string() });
 
 /**
  * The answer of `POST /{id}/stdin` (docs/api.md §4.6): how many bytes were written.
@@ -141,14 +215,18 @@ export const DeleteResponseSchema = v.object({ message: v.string() });
  * v.parse(StdinResponseSchema, { written: 4 });
  * ```
  */
-export const StdinResponseSchema = v.object({ written: v.number() });
+export const StdinResponseSchema: Obj<{ written: Num }> = v.object({ written: v.number() });
 
 /** The data of an `output` event: UTF-8 text and the byte cursors around it. */
-export const OutputEventSchema = v.object({ data: v.string(), cursor: v.number(), next_cursor: v.number() });
+export const OutputEventSchema: Obj<{ data: Str; cursor: Num; next_cursor: Num }> = v.object({
+  data: v.string(),
+  cursor: v.number(),
+  next_cursor: v.number(),
+});
 /** The data of a `gap` event: bytes lost between the asked cursor and the oldest retained byte. */
-export const GapEventSchema = v.object({ gap_bytes: v.number() });
+export const GapEventSchema: Obj<{ gap_bytes: Num }> = v.object({ gap_bytes: v.number() });
 /** The data of the final `exit` event. */
-export const ExitEventSchema = v.object({
+export const ExitEventSchema: Obj<{ exit_code: Opt<Num>; signal: Opt<Str>; timed_out: Bool }> = v.object({
   exit_code: v.optional(v.number()),
   signal: v.optional(v.string()),
   timed_out: v.boolean(),
