@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: every benchmark, one after the other, each in its own process against fresh servers, then the
  * summary with the targets. Name benchmarks to run only those: `bun scripts/bench/all.ts p1 p3`; `cost` (the
- * per-request CPU profile of request-cost.ts) runs only when named.
+ * per-request CPU profile of request-cost.ts) and `binary` (the single executable's cold start) run only when named.
  *
  * Knobs (environment): BENCH_RUNTIMES=bun,node,deno; BENCH_P1_N, BENCH_P2_N, BENCH_P2_BYTES, BENCH_P3_N,
- * BENCH_P4_PROCS, BENCH_P4_WAITERS, BENCH_P4_SNAPSHOTS, BENCH_P5_N; BENCH_SKIP_SANDBOX_AGENT=1;
+ * BENCH_P4_PROCS, BENCH_P4_WAITERS, BENCH_P4_SNAPSHOTS, BENCH_P5_N, BENCH_BINARY_N; BENCH_SKIP_SANDBOX_AGENT=1;
  * BENCH_SCRATCH (where sandbox-agent is installed; default $TMPDIR/edgeproc-bench); BENCH_SERVER_ROOT (benchmark
  * the servers of another checkout, e.g. a copy from before a change) with BENCH_RESULTS_DIR (write its JSON elsewhere).
  * @module
@@ -24,9 +24,10 @@ const BENCHES = {
   p4: "p4-scale.ts",
   p5: "p5-cold-start.ts",
   cost: "request-cost.ts",
+  binary: "binary-cold-start.ts",
 } as const;
 
-/** What runs without arguments: the benchmarks with targets. The profile (`cost`) runs when named. */
+/** What runs without arguments: the benchmarks with targets. The profile (`cost`) and `binary` run when named. */
 const DEFAULT = ["p1", "p2", "p3", "p4", "p5"];
 
 const named = process.argv.slice(2);
