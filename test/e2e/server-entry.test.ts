@@ -2,11 +2,14 @@
 // and exits 0, a bad flag exits 2 with the reason. Parsing itself is tested in test/unit/server-config.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { describe, it } from "node:test";
 import { helpText } from "../../src/cli/server-config.ts";
 import { FLAGS, helpRows } from "../support/help-rows.ts";
-import { ROOT, serverCommand, testRuntime } from "../support/runtime.ts";
+import { listening, ROOT, serverCommand, testRuntime } from "../support/runtime.ts";
 
 function runEntry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [cmd, argv] = serverCommand(testRuntime(), args);
@@ -35,4 +38,32 @@ describe(`server entry (${testRuntime()})`, () => {
     assert.equal(code, 2);
     assert.match(stderr, /--max-processes .*"lots"/);
   });
+
+  it("reads no .env (nor bunfig.toml) from the directory it starts in", { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edgeproc-dotenv-"));
+    try {
+      // Bun loads both by default: a project's .env would reach every command, its preload would run in the server.
+      writeFileSync(join(dir, ".env"), "EDGEPROC_TOKEN=from-dotenv\nDOTENV_LEAK=leaked\n");
+      writeFileSync(join(dir, "bunfig.toml"), 'preload = ["./preload.mjs"]\n');
+      writeFileSync(join(dir, "preload.mjs"), 'console.log("PRELOADED");\n');
+      const [cmd, argv] = serverCommand(testRuntime(), ["--port", "0"]);
+      const env = { ...process.env, PORT: "0" };
+      const child = spawn(cmd, argv, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+      const closed = new Promise((resolve) => child.on("close", resolve));
+      const { url, log } = listening(child, cmd);
+      const ran = await fetch(`${await url}/api/v0/processes/run`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ command: 'echo "[$DOTENV_LEAK]"' }),
+      });
+      assert.equal(ran.status, 200, "no token came from .env");
+      assert.equal(((await ran.json()) as { output: string }).output, "[]\n");
+      child.kill("SIGTERM");
+      await closed;
+      assert.doesNotMatch(log(), /PRELOADED/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -7,7 +7,7 @@
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** A runtime edgeproc serves on. */
 export type Runtime = "bun" | "deno" | "node";
@@ -44,10 +44,15 @@ const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
  * ```
  */
 export function serverCommand(runtime: Runtime, args: string[], root: string = ROOT): [string, string[]] {
-  if (runtime === "bun") return [bin("bun"), ["run", join(root, "src/cli/bun.ts"), ...args]];
+  // No .env and no bunfig.toml from the working directory: Bun reads both by default (SECURITY.md).
+  if (runtime === "bun") {
+    return [bin("bun"), ["--no-env-file", "--config=/dev/null", "run", join(root, "src/cli/bun.ts"), ...args]];
+  }
   if (runtime === "deno") return ["bash", [join(root, "scripts/start-deno.sh"), ...args]];
   // The system node 20 with tsx, as `npm run start:node` runs it.
-  return ["node", ["--import", "tsx", join(root, "src/cli/node.ts"), ...args]];
+  // tsx by path: `--import tsx` is resolved from the working directory, which need not be a checkout.
+  const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
+  return ["node", ["--import", tsx, join(root, "src/cli/node.ts"), ...args]];
 }
 
 /** The export condition under which `import "edgeproc"` is `src/` rather than the built `dist/` (package.json). */
