@@ -134,7 +134,7 @@ export function ensureBuilt() {
     ? "there is no dist/ yet"
     : stamp === null
       ? "dist/ does not say what it was built from"
-      : "src/ changed since dist/ was built";
+      : "src/ (or package.json, a tsconfig, TypeScript) changed since dist/ was built";
   console.error(`edgeproc: ${why}: building it (npm run build)`);
   build();
   return true;

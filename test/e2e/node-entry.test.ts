@@ -79,7 +79,7 @@ describe(`npm run start:node (${runtime})`, () => {
     edit("src/cli/server-config.ts", "an HTTP process API for AI agents.", "edited in src/.");
     const { code, stdout, stderr } = await runEntry(["--help"]);
     assert.equal(code, 0, stderr);
-    assert.match(stderr, /src\/ changed since dist\/ was built: building it/);
+    assert.match(stderr, /src\/ \(or package.json, a tsconfig, TypeScript\) changed since dist\/ was built: building/);
     assert.match(stdout, /edgeproc: edited in src\/\./);
   });
 
