@@ -9,6 +9,9 @@
  * runtime reports for a file must be reported (passed, failed or skipped) by every runtime, as many times, and
  * every `*.test.ts` under test/ must be reported by each. A test that does not apply to a runtime is therefore
  * registered there with `skip`, not left out (a skipped describe is not reported alike by all three).
+ *
+ * The end-to-end and contract suites also run on newer Node releases (`test:node24`, `test:node22`): their reports,
+ * `test-reports/node24.json` and so on, must hold every test of test/e2e and test/contract as Node 20's does.
  * @module
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -134,17 +137,42 @@ const READERS: Record<Runtime, [string, (text: string) => Reported[]]> = {
   deno: ["deno.xml", readDeno],
 };
 
+/** A report to compare: one of the three runtimes, or Node 20's runner and servers on another Node release. */
+interface Report {
+  /** `node`, `bun`, `deno`, or the npm script's `nodeNN` (`test:node24`). */
+  label: string;
+  runtime: Runtime;
+  /** Whether the report must cover a test file. */
+  covers(file: string): boolean;
+}
+
+/**
+ * The reports of the other Node releases, one per `test:nodeNN` script of package.json (scripts/with-node.sh):
+ * they run test/e2e and test/contract only, and must report every test of those files as Node 20 does.
+ */
+function otherNodes(): Report[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  return Object.keys(pkg.scripts)
+    .filter((name) => /^test:node\d+$/.test(name))
+    .map((name) => ({
+      label: name.slice("test:".length),
+      runtime: "node" as const,
+      covers: (file: string) => /^test\/(e2e|contract)\//.test(file),
+    }));
+}
+
 /** How many times each test of each file was reported, `file` → `name` → count. */
 type Census = Map<string, Map<string, number>>;
 
-function census(runtime: Runtime): Census {
-  const [name, read] = READERS[runtime];
+function census({ label, runtime }: Report): Census {
+  const [base, read] = READERS[runtime];
+  const name = label === runtime ? base : base.replace(runtime, label);
   const path = join(REPORTS, name);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`No ${runtime} report at ${relative(ROOT, path)}: run npm run test:${runtime} first (${error})`);
+    throw new Error(`No ${label} report at ${relative(ROOT, path)}: run npm run test:${label} first (${error})`);
   }
   const byFile: Census = new Map();
   for (const test of read(text)) {
@@ -164,30 +192,35 @@ function testFiles(): string[] {
     .sort();
 }
 
-/** The problems found, one line each; none means every runtime reported every test. */
+/** The problems found, one line each; none means every report holds every test of every file it covers. */
 function compareReports(): string[] {
   const problems: string[] = [];
-  const reports = new Map(RUNTIMES.map((r) => [r, census(r)]));
+  const runtimes = RUNTIMES.map((runtime) => ({ label: runtime, runtime, covers: () => true }));
+  const all: Report[] = [...runtimes, ...otherNodes()];
+  const reports = new Map(all.map((r) => [r, census(r)]));
   const files = new Set([...testFiles(), ...[...reports.values()].flatMap((c) => [...c.keys()])]);
   for (const file of [...files].sort()) {
-    const names = new Set([...reports.values()].flatMap((c) => [...(c.get(file)?.keys() ?? [])]));
-    for (const [runtime, report] of reports) {
-      const seen = report.get(file);
+    const covering = all.filter((r) => r.covers(file));
+    for (const report of all.filter((r) => !r.covers(file) && reports.get(r)!.has(file))) {
+      problems.push(`${report.label}: reported ${file}, which it does not run`);
+    }
+    const names = new Set(covering.flatMap((r) => [...(reports.get(r)!.get(file)?.keys() ?? [])]));
+    for (const report of covering) {
+      const seen = reports.get(report)!.get(file);
       if (!seen) {
-        problems.push(`${runtime}: reported no test of ${file}`);
+        problems.push(`${report.label}: reported no test of ${file}`);
         continue;
       }
       for (const name of names) {
-        const counts = RUNTIMES.map((r) => reports.get(r)!.get(file)?.get(name) ?? 0);
-        const most = Math.max(...counts);
+        const most = Math.max(...covering.map((r) => reports.get(r)!.get(file)?.get(name) ?? 0));
         const mine = seen.get(name) ?? 0;
-        if (mine < most) problems.push(`${runtime}: ${file}: "${name}" reported ${mine} of ${most} times`);
+        if (mine < most) problems.push(`${report.label}: ${file}: "${name}" reported ${mine} of ${most} times`);
       }
     }
   }
-  for (const [runtime, report] of reports) {
-    const total = [...report.values()].reduce((n, names) => n + [...names.values()].reduce((a, b) => a + b, 0), 0);
-    console.log(`${runtime}: ${report.size} files, ${total} tests reported`);
+  for (const [report, byFile] of reports) {
+    const total = [...byFile.values()].reduce((n, names) => n + [...names.values()].reduce((a, b) => a + b, 0), 0);
+    console.log(`${report.label}: ${byFile.size} files, ${total} tests reported`);
   }
   return problems;
 }

@@ -30,7 +30,7 @@ export async function runP5(): Promise<{ rows: P5Row[] }> {
   const n = Math.max(1, envInt("BENCH_P5_N", 10));
   const runtimes = benchRuntimes();
   const samples = new Map<Runtime, number[]>(runtimes.map((r) => [r, []]));
-  for (const runtime of runtimes) await coldStart(runtime); // warm the page cache and tsx's transform cache
+  for (const runtime of runtimes) await coldStart(runtime); // warm the page cache (and tsx's, on older checkouts)
   for (let i = 0; i < n; i++) {
     progress(`P5 run ${i + 1}/${n}`);
     for (let j = 0; j < runtimes.length; j++) {

@@ -1,10 +1,12 @@
 /**
  * The runtimes edgeproc runs on, the one under test, the commands that start a server or a script under each,
- * exactly as the npm scripts run them, and the wait for a started server's "listening on" line. Shared by the tests (`server.ts`, the server entry test) and the benchmarks
- * (`scripts/bench/lib/servers.ts`), so there is one place that says how each runtime is started.
+ * exactly as the npm scripts run them, and the wait for a started server's "listening on" line. Shared by the tests
+ * (`server.ts`, the server entry test) and the benchmarks (`scripts/bench/lib/servers.ts`), so there is one place
+ * that says how each runtime is started.
  * @module
  */
 import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -49,8 +51,11 @@ export function serverCommand(runtime: Runtime, args: string[], root: string = R
     return [bin("bun"), ["--no-env-file", "--config=/dev/null", "run", join(root, "src/cli/bun.ts"), ...args]];
   }
   if (runtime === "deno") return ["bash", [join(root, "scripts/start-deno.sh"), ...args]];
-  // The system node 20 with tsx, as `npm run start:node` runs it.
-  // tsx by path: `--import tsx` is resolved from the working directory, which need not be a checkout.
+  // The `node` on PATH (Node 20, or the one scripts/with-node.sh put first) on the built entry, as `npm run start:node`
+  // runs it. A checkout from before that entry (a benchmark's BENCH_SERVER_ROOT) still runs its sources through tsx,
+  // by path: `--import tsx` is resolved from the working directory, which need not be a checkout.
+  const launcher = join(root, "scripts/start-node.mjs");
+  if (existsSync(launcher)) return ["node", [launcher, ...args]];
   const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href;
   return ["node", ["--import", tsx, join(root, "src/cli/node.ts"), ...args]];
 }
@@ -59,7 +64,7 @@ export function serverCommand(runtime: Runtime, args: string[], root: string = R
 const SOURCE_CONDITION = "--conditions=edgeproc-source";
 
 /**
- * The command that runs a TypeScript file under `runtime` (Node 20 needs tsx, as `npm run start:node` uses), with
+ * The command that runs a TypeScript file under `runtime` (Node 20 needs tsx to run TypeScript), with
  * `import "edgeproc"` resolved to the sources, so the examples run what is checked out without a build.
  * @example
  * ```ts
