@@ -128,16 +128,18 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
   // of the 102 packages an install would pull): without it, /mcp answers 501 `mcp_unavailable`.
   let mcp: Promise<(request: Request) => Promise<Response>> | undefined;
   app.all("/mcp", async (c) => {
-    mcp ??= loadMcp(async (request) => app.fetch(request), basePath).catch((err) => {
-      mcp = undefined; // installed later, it is found on the next request
-      throw err;
+    const loading = (mcp ??= loadMcp(async (request) => app.fetch(request), basePath));
+    // Installed later, the SDK is found on a later request. This also handles the rejection, which this request
+    // only awaits once its body is read: an unhandled one in between would end the process.
+    loading.catch(() => {
+      if (mcp === loading) mcp = undefined;
     });
     // The SDK reads up to 4 MiB whatever the limit: the body is read here first, within it (413 past it).
     // A new Request, not `new Request(raw, init)`: Node's server hands over a request whose body cannot be replaced.
     const raw = c.req.raw;
-    if (!raw.body) return (await mcp)(raw);
+    if (!raw.body) return (await loading)(raw);
     const body = await readBody(raw, manager.limits.maxBodyBytes, bodyDeadline(raw));
-    return (await mcp)(new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal }));
+    return (await loading)(new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal }));
   });
   app.route(basePath || "/", processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));
   return {
