@@ -57,8 +57,20 @@ const spawner = createSpawner();
 const manager = new ProcessManager({ spawner, host: posixHost, env: process.env });
 const api = createProcessApi({});
 const scope = { chatId: null, ancestorIds: [] };
-const run = () =>
-  api.fetch(new Request("http://edgeproc/api/v0/processes/run", { method: "POST", body: '{"command":"true"}' }));
+// A loopback Host and a JSON Content-Type, or the API answers 403 forbidden_host / 415 before reaching the route.
+const post = (body: string) =>
+  api.fetch(
+    new Request("http://127.0.0.1/api/v0/processes/run", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    }),
+  );
+/** The answer's status must be `status`: a bench of an error page measures nothing. */
+async function expect(response: Response, status: number): Promise<void> {
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
+}
 
 const layers: Record<string, () => Promise<unknown>> = {
   "raw runtime spawn": rawSpawn,
@@ -71,9 +83,8 @@ const layers: Record<string, () => Promise<unknown>> = {
     const { process: proc } = await manager.start({ command: "true" }, scope);
     await manager.waitForExit(proc, 60_000);
   },
-  "api.fetch POST /run": async () => (await run()).text(),
-  "api.fetch POST /run → 400": async () =>
-    (await api.fetch(new Request("http://edgeproc/api/v0/processes/run", { method: "POST", body: '{"command":""}' }))).text(),
+  "api.fetch POST /run": async () => expect(await post('{"command":"true"}'), 200),
+  "api.fetch POST /run → 400": async () => expect(await post('{"command":""}'), 400),
 };
 
 const rounds = Number(process.env.BENCH_LAYER_ROUNDS ?? 15);
