@@ -139,7 +139,8 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     const raw = c.req.raw;
     if (!raw.body) return (await loading)(raw);
     const body = await readBody(raw, manager.limits.maxBodyBytes, bodyDeadline(raw));
-    return (await loading)(new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal }));
+    const copy = new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal });
+    return (await loading)(copy);
   });
   app.route(basePath || "/", processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));
   return {
