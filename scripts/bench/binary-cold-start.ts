@@ -6,14 +6,14 @@
  *   bun scripts/bench/binary-cold-start.ts      # BENCH_BINARY_N (default 10)
  * @module
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
 import { memory } from "./lib/proc-stats.ts";
-import { freePort, ROOT } from "./lib/servers.ts";
+import { coldStart, ROOT } from "./lib/servers.ts";
 import { fmt, summarize, type Summary } from "./lib/stats.ts";
 import { serverCommand } from "../../test/support/runtime.ts";
 
@@ -51,12 +51,12 @@ try {
   const names = [...commands.keys()];
   const times = new Map<string, number[]>(names.map((name) => [name, []]));
   const rss = new Map<string, number[]>(names.map((name) => [name, []]));
-  for (const name of names) await coldStart(commands.get(name)!); // page cache
+  for (const name of names) await startOnce(commands.get(name)!); // page cache
   for (let i = 0; i < n; i++) {
     progress(`run ${i + 1}/${n}`);
     for (let j = 0; j < names.length; j++) {
       const name = names[(i + j) % names.length]!;
-      const sample = await coldStart(commands.get(name)!);
+      const sample = await startOnce(commands.get(name)!);
       times.get(name)!.push(sample.ms);
       rss.get(name)!.push(sample.rssKiB);
     }
@@ -84,27 +84,7 @@ try {
 }
 
 /** One start: the time to the first 200 on `/healthz`, and the server's RSS right then. */
-async function coldStart([cmd, args]: [string, string[]]): Promise<{ ms: number; rssKiB: number }> {
-  const port = await freePort();
-  const started = performance.now();
-  const child = spawn(cmd, [...args, "--port", String(port), "--quiet"], { cwd: ROOT, stdio: "ignore" });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  try {
-    const deadline = started + 30_000;
-    while (performance.now() < deadline && child.exitCode === null) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) {
-        const ms = performance.now() - started;
-        return { ms, rssKiB: (await memory(child.pid!)).rssKiB };
-      }
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    throw new Error(`${cmd}: no 200 on /healthz within 30 s (exit code ${child.exitCode})`);
-  } finally {
-    child.kill("SIGTERM");
-    await exited;
-  }
+async function startOnce([cmd, args]: [string, string[]]): Promise<{ ms: number; rssKiB: number }> {
+  const { ms, ready } = await coldStart([cmd, [...args, "--quiet"]], ROOT, async (pid) => (await memory(pid)).rssKiB);
+  return { ms, rssKiB: ready };
 }

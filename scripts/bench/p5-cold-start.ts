@@ -5,9 +5,8 @@
  *   bun scripts/bench/p5-cold-start.ts          # BENCH_P5_N (default 10)
  * @module
  */
-import { spawn } from "node:child_process";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
-import { benchRuntimes, benchServerCommand, freePort, ROOT, SERVER_ROOT } from "./lib/servers.ts";
+import { benchRuntimes, benchServerCommand, coldStart, ROOT, SERVER_ROOT } from "./lib/servers.ts";
 import type { Runtime } from "../../test/support/runtime.ts";
 import { fmt, summarize, type Summary } from "./lib/stats.ts";
 
@@ -30,12 +29,12 @@ export async function runP5(): Promise<{ rows: P5Row[] }> {
   const n = Math.max(1, envInt("BENCH_P5_N", 10));
   const runtimes = benchRuntimes();
   const samples = new Map<Runtime, number[]>(runtimes.map((r) => [r, []]));
-  for (const runtime of runtimes) await coldStart(runtime); // warm the page cache (and tsx's, on older checkouts)
+  for (const runtime of runtimes) await startOnce(runtime); // warm the page cache (and tsx's, on older checkouts)
   for (let i = 0; i < n; i++) {
     progress(`P5 run ${i + 1}/${n}`);
     for (let j = 0; j < runtimes.length; j++) {
       const runtime = runtimes[(i + j) % runtimes.length]!;
-      samples.get(runtime)!.push(await coldStart(runtime));
+      samples.get(runtime)!.push(await startOnce(runtime));
     }
   }
   const rows = runtimes.map((runtime) => {
@@ -61,27 +60,9 @@ export function p5Table(rows: P5Row[]): string {
   );
 }
 
-async function coldStart(runtime: Runtime): Promise<number> {
-  const port = await freePort();
-  const [cmd, args] = benchServerCommand(runtime, ["--port", String(port)]);
-  const started = performance.now();
-  const child = spawn(cmd, args, { cwd: SERVER_ROOT, stdio: "ignore" });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  try {
-    const deadline = started + 30_000;
-    while (performance.now() < deadline && child.exitCode === null) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) return performance.now() - started;
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    throw new Error(`P5 ${runtime}: no 200 on /healthz within 30 s (exit code ${child.exitCode})`);
-  } finally {
-    child.kill("SIGTERM");
-    await exited;
-  }
+/** One start of `runtime`'s server entry: milliseconds to the first 200 on `/healthz`. */
+async function startOnce(runtime: Runtime): Promise<number> {
+  return (await coldStart(benchServerCommand(runtime, []), SERVER_ROOT)).ms;
 }
 
 if (import.meta.main) await runP5();

@@ -108,3 +108,41 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * One cold start of `cmd args --port N`: the milliseconds from spawn to the first 200 on `/healthz`, and what
+ * `atReady` measured of the server (its pid) at that moment; the server is SIGTERMed and waited for after.
+ * @example
+ * ```ts
+ * const { ms } = await coldStart(benchServerCommand("bun", []), SERVER_ROOT);
+ * ```
+ */
+export async function coldStart<T = undefined>(
+  [cmd, args]: [string, string[]],
+  cwd: string,
+  atReady: (pid: number) => Promise<T> = async () => undefined as T,
+): Promise<{ ms: number; ready: T }> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(cmd, [...args, "--port", String(port)], { cwd, stdio: "ignore" });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    const deadline = started + 30_000;
+    while (performance.now() < deadline && child.exitCode === null) {
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) {
+        const ms = performance.now() - started;
+        return { ms, ready: await atReady(child.pid!) };
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    throw new Error(`${cmd}: no 200 on /healthz within 30 s (exit code ${child.exitCode})`);
+  } finally {
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
