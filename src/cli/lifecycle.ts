@@ -7,7 +7,7 @@ import process from "node:process";
 import { createProcessApi, type ProcessApi, VERSION } from "../create-process-api.ts";
 import type { AccessLogLine } from "../http/access-log.ts";
 import { delay } from "../core/wait.ts";
-import type { ListenOptions, Listening } from "../runtimes/listen-options.ts";
+import { httpUrl, type ListenOptions, type Listening } from "../runtimes/listen-options.ts";
 import { ConfigError, helpText, parseServerConfig, type ServerConfig } from "./server-config.ts";
 
 /**
@@ -87,6 +87,14 @@ export type Listen = (fetch: (request: Request) => Promise<Response>, options: L
 export async function listenAndServe(command: string, listen: Listen): Promise<void> {
   const { config, api } = prepareServer(command);
   const { requestTimeoutMs } = api.manager.limits;
-  const server = await listen(api.fetch, { hostname: config.host, port: config.port, requestTimeoutMs });
+  let server: Listening;
+  try {
+    server = await listen(api.fetch, { hostname: config.host, port: config.port, requestTimeoutMs });
+  } catch (err) {
+    // A port in use or an address not ours: one line, not a stack trace.
+    console.error(`edgeproc: cannot listen on ${httpUrl(config.host, config.port)}: ${(err as Error).message}`);
+    await api.close();
+    process.exit(1);
+  }
   serveLifecycle(api, server.url, server.stop);
 }

@@ -5,7 +5,7 @@
  */
 import process from "node:process";
 import { createProcessApi, type ProcessApi, type ProcessApiOptions } from "../create-process-api.ts";
-import type { ListenOptions, Listening } from "../runtimes/listen-options.ts";
+import { httpUrl, type ListenOptions, type Listening } from "../runtimes/listen-options.ts";
 
 /** How to serve: the API's options plus where to listen. */
 export interface ServeOptions extends ProcessApiOptions {
@@ -43,7 +43,13 @@ export async function serveApi(listen: Listen, options: ServeOptions = {}): Prom
   const { hostname = "127.0.0.1", port = 7070, handleSignals = true, ...apiOptions } = options;
   const api = createProcessApi({ listenAddress: hostname, ...apiOptions });
   const { requestTimeoutMs } = api.manager.limits;
-  const server = await listen(api.fetch, { hostname, port, requestTimeoutMs });
+  let server: Listening;
+  try {
+    server = await listen(api.fetch, { hostname, port, requestTimeoutMs });
+  } catch (err) {
+    await api.close();
+    throw new Error(`edgeproc: cannot listen on ${httpUrl(hostname, port)}: ${(err as Error).message}`, { cause: err });
+  }
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -10,6 +11,13 @@ import { describe, it } from "node:test";
 import { helpText } from "../../src/cli/server-config.ts";
 import { FLAGS, helpRows } from "../support/help-rows.ts";
 import { listening, ROOT, serverCommand, testRuntime } from "../support/runtime.ts";
+
+/** A TCP port that something else listens on, until `close()`. */
+async function busyPort(): Promise<{ port: number; close(): void }> {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve()));
+  return { port: (blocker.address() as AddressInfo).port, close: () => blocker.close() };
+}
 
 function runEntry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [cmd, argv] = serverCommand(testRuntime(), args);
@@ -37,6 +45,24 @@ describe(`server entry (${testRuntime()})`, () => {
     const { code, stderr } = await runEntry(["--max-processes", "lots"]);
     assert.equal(code, 2);
     assert.match(stderr, /--max-processes .*"lots"/);
+  });
+
+  it("exits 1 with one line naming the address when its port is taken", { timeout: 60_000 }, async () => {
+    const busy = await busyPort();
+    try {
+      const { code, stdout, stderr } = await runEntry(["--port", String(busy.port)]);
+      assert.equal(code, 1, stderr);
+      assert.doesNotMatch(stdout, /listening/);
+      if (testRuntime() === "deno") {
+        // `deno serve` binds before any code of ours runs: the message is Deno's own.
+        assert.match(stderr, /AddrInUse/);
+      } else {
+        assert.match(stderr, new RegExp(`^edgeproc: cannot listen on http://127\\.0\\.0\\.1:${busy.port}: .+$`, "m"));
+        assert.doesNotMatch(stderr, /^\s+at /m, "no stack trace");
+      }
+    } finally {
+      busy.close();
+    }
   });
 
   it("reads no .env (nor bunfig.toml) from the directory it starts in", { timeout: 60_000 }, async () => {

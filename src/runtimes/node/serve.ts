@@ -15,7 +15,7 @@ import { httpUrl, type ListenOptions, type Listening } from "../listen-options.t
  * ```
  */
 export function listen(fetch: (request: Request) => Promise<Response>, options: ListenOptions): Promise<Listening> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = serve(
       {
         fetch,
@@ -32,9 +32,12 @@ export function listen(fetch: (request: Request) => Promise<Response>, options: 
           (server as Server).closeIdleConnections?.();
           return closed;
         };
+        server.off("error", reject);
         resolve({ url: httpUrl(options.hostname, info.port), stop });
       },
     );
+    // A port in use (EADDRINUSE) or an address not ours: without a listener, node:http throws it uncaught.
+    server.once("error", reject);
   });
 }
 
