@@ -7,6 +7,21 @@
 /** Turns the server's environment into the base environment of every child (coder's `updateEnv`). */
 export type EnvHook = (env: Record<string, string>) => Record<string, string> | Promise<Record<string, string>>;
 
+/** The base environment as given: entries (unset ones skipped), or a function that reads a fresh copy. */
+export type BaseEnv = Record<string, string | undefined> | (() => Record<string, string>);
+
+/**
+ * The base environment of one start, read once per start: on Deno and Node each key of `process.env` is a call
+ * into the runtime (~150 µs for 35 keys on Deno, ~40 µs on Node), which a function can avoid.
+ * @example
+ * ```ts
+ * baseEnv({ HOME: "/root", UNSET: undefined }); // { HOME: "/root" }
+ * ```
+ */
+export function baseEnv(env: BaseEnv | undefined): Record<string, string> {
+  return typeof env === "function" ? env() : definedEntries(env ?? {});
+}
+
 /**
  * The base environment without unset entries.
  * @example

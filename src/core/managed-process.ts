@@ -69,7 +69,7 @@ export class ManagedProcess {
     this.#log = new OutputLog({ headBytes, tailBytes, windowBytes, budget });
     this.#stdin = new StdinQueue(child.stdin, limits.maxStdinQueueBytes);
     this.exited = new Promise((resolve) => (this.#markExited = resolve));
-    const pumped = pumpOutput(child.output, (bytes) => this.#onOutput(bytes));
+    const pumped = pumpOutput(child.output, (bytes) => this.#onOutput(bytes), child.outputIsByteStream);
     void child.exited.then((status) => this.#afterShellExit(status, pumped, limits.pipeGraceMs));
   }
 

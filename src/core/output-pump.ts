@@ -10,14 +10,18 @@ const MAX_READ_BYTES = 64 * 1024;
 
 /**
  * Pumps `stream` into `onChunk` until EOF or a pipe error (which ends capture like EOF does). A chunk is only
- * valid during the call: its buffer is reused by the next read.
+ * valid during the call: its buffer is reused by the next read. `byteStream: false` skips the try of a BYOB reader.
  * @example
  * ```ts
  * await pumpOutput(child.output, (bytes) => log.append(bytes));
  * ```
  */
-export async function pumpOutput(stream: ReadableStream<Uint8Array>, onChunk: (bytes: Uint8Array) => void): Promise<void> {
-  const byob = byobReader(stream);
+export async function pumpOutput(
+  stream: ReadableStream<Uint8Array>,
+  onChunk: (bytes: Uint8Array) => void,
+  byteStream?: boolean,
+): Promise<void> {
+  const byob = byteStream === false ? null : byobReader(stream);
   const plain = byob ? null : (stream.getReader() as ReadableStreamDefaultReader<Uint8Array>);
   let buffer = new ArrayBuffer(byob ? FIRST_READ_BYTES : 0);
   try {

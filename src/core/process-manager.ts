@@ -6,7 +6,7 @@
 import { nanoid } from "nanoid";
 import { ActivityCounters, type Activity } from "./activity.ts";
 import type { ChatScope } from "./chat-scope.ts";
-import { childEnv, definedEntries, type EnvHook } from "./child-env.ts";
+import { baseEnv, childEnv, type BaseEnv, type EnvHook } from "./child-env.ts";
 import { notFound, ProcessApiError, stdinBusy, stdinClosed, stillRunning } from "./errors.ts";
 import { groupSurvivors } from "./process-group.ts";
 import type { Host } from "./host.ts";
@@ -38,8 +38,11 @@ export interface ProcessManagerOptions {
   limits?: Partial<Limits>;
   /** Default working directory; used when it exists, else `$HOME`, else the server's cwd. */
   workdir?: string;
-  /** The base environment of every child (default: the server's). */
-  env?: Record<string, string | undefined>;
+  /**
+   * The base environment of every child (default: none). A function is asked once per start for a fresh copy:
+   * the server's live environment is passed so (`serverEnvironment()`), read in one step where the runtime can.
+   */
+  env?: BaseEnv;
   updateEnv?: EnvHook;
   /** The clock, for tests. */
   now?: () => number;
@@ -109,10 +112,12 @@ export class ProcessManager {
   /** Starts a process, or attaches to the one its `clientToken` already started (docs/api.md §3.1, §4.1). */
   async start(request: StartOptions, scope: ChatScope): Promise<StartResult> {
     this.assertOpen();
-    const params = await this.startParams(request);
+    const base = baseEnv(this.options.env);
+    const params = await this.startParams(request, base);
     const token = request.clientToken ?? null;
-    if (token === null) return { process: await this.spawn(params, scope), started: true };
-    return this.tokens.claim(scope.chatId, token, params, () => this.spawn(params, scope), (id) => this.records.get(id));
+    const spawn = () => this.spawn(params, base, scope);
+    if (token === null) return { process: await spawn(), started: true };
+    return this.tokens.claim(scope.chatId, token, params, spawn, (id) => this.records.get(id));
   }
 
   /** The records a scope sees: running first, then newest start first (docs/api.md §3.2, §4.2). */
@@ -241,21 +246,17 @@ export class ProcessManager {
     return scope.chatId === null || proc.chatId === scope.chatId;
   }
 
-  private async startParams(request: StartOptions): Promise<StartParams> {
+  private async startParams(request: StartOptions, base: Record<string, string>): Promise<StartParams> {
     const { host, workdir: configured } = this.options;
-    const workdir = await resolveWorkdir(host, request.workdir ?? null, configured ?? null, this.baseEnv());
+    const workdir = await resolveWorkdir(host, request.workdir ?? null, configured ?? null, base);
     return withDefaults(request, workdir, this.limits.killGraceMs);
   }
 
-  private baseEnv(): Record<string, string> {
-    return definedEntries(this.options.env ?? {});
-  }
-
-  private async spawn(params: StartParams, scope: ChatScope): Promise<ManagedProcess> {
+  private async spawn(params: StartParams, base: Record<string, string>, scope: ChatScope): Promise<ManagedProcess> {
     if (this.running + this.spawning.size >= this.limits.maxRunning) {
       throw new ProcessApiError("too_many_processes", `At most ${this.limits.maxRunning} processes may run at once.`);
     }
-    const spawned = this.spawnNow(params, scope);
+    const spawned = this.spawnNow(params, base, scope);
     this.spawning.add(spawned);
     try {
       return await spawned;
@@ -264,8 +265,8 @@ export class ProcessManager {
     }
   }
 
-  private async spawnNow(params: StartParams, scope: ChatScope): Promise<ManagedProcess> {
-    const env = await childEnv(this.baseEnv(), this.options.updateEnv, params.env, scope.chatId);
+  private async spawnNow(params: StartParams, base: Record<string, string>, scope: ChatScope): Promise<ManagedProcess> {
+    const env = await childEnv(base, this.options.updateEnv, params.env, scope.chatId);
     this.assertOpen();
     const child = await this.options.spawner
       .spawn({ command: params.command, cwd: params.workdir, env, stdin: params.stdin })

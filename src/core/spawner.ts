@@ -34,6 +34,11 @@ export interface SpawnedProcess {
   readonly pid: number;
   /** stdout and stderr of the whole group in the order written, one pipe. Cancel it to stop capture. */
   readonly output: ReadableStream<Uint8Array>;
+  /**
+   * Whether {@link output} is a byte stream, read into our own buffers; unset: found out by trying, and on Node a
+   * failed try costs ~45 µs (the error formats its message).
+   */
+  readonly outputIsByteStream?: boolean;
   /** The stdin pipe when requested, else `null`. Closing it sends EOF. */
   readonly stdin: WritableStream<Uint8Array> | null;
   /** Settles when the shell itself exits (its descendants may live on); never rejects. */

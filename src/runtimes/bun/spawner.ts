@@ -63,6 +63,7 @@ async function spawnBun(bun: BunApi, pipes: PipeMaker, valve: GcValve, request: 
   return spawnedProcess({
     pid,
     output: fdReadable(bun, output.ours, valve),
+    outputIsByteStream: false,
     stdin: input ? fdWritable(bun, input.ours) : null,
     exited,
   });

@@ -98,6 +98,7 @@ async function spawnDeno(deno: DenoLike, setsid: string | null, request: SpawnRe
   return spawnedProcess({
     pid,
     output: readableOf(reader, first),
+    outputIsByteStream: true,
     stdin: request.stdin ? child.stdin : null,
     exited,
   });

@@ -63,7 +63,7 @@ async function spawnNode(stdio: Stdio, request: SpawnRequest): Promise<SpawnedPr
       resolve(signal ? { exitCode: null, signal } : { exitCode: code, signal: null });
     });
   });
-  return spawnedProcess({ pid, ...plan.streams(child), exited });
+  return spawnedProcess({ pid, ...plan.streams(child), outputIsByteStream: false, exited });
 }
 
 /** How one start's stdio is set up, handed over and read. */

@@ -126,7 +126,7 @@ export class GroupHandle {
 }
 
 /** What a spawner knows of its process; {@link spawnedProcess} adds the group control. */
-export type SpawnedPipes = Pick<SpawnedProcess, "pid" | "output" | "stdin"> & { exited: Promise<ExitStatus> };
+export type SpawnedPipes = Pick<SpawnedProcess, "pid" | "output" | "outputIsByteStream" | "stdin"> & { exited: Promise<ExitStatus> };
 
 /**
  * A {@link SpawnedProcess} whose group is controlled through a {@link GroupHandle}: the one way every spawner

@@ -1,0 +1,28 @@
+import process from "node:process";
+import { createProcessApi } from "../../../src/create-process-api.ts";
+import { ProcessManager } from "../../../src/core/process-manager.ts";
+import { createSpawner } from "../../../src/runtimes/create-spawner.ts";
+import { posixHost } from "../../../src/runtimes/posix/host.ts";
+const manager = new ProcessManager({ spawner: createSpawner(), host: posixHost, env: process.env });
+const api = createProcessApi({});
+const scope = { chatId: null, ancestorIds: [] };
+const n = Number(process.env.N ?? 1000);
+const layer = process.env.LAYER ?? "manager";
+const ops: Record<string, () => Promise<unknown>> = {
+  manager: async () => {
+    const { process: proc } = await manager.start({ command: "true" }, scope);
+    await manager.waitForExit(proc, 60_000);
+  },
+  api: async () => {
+    const r = await api.fetch(new Request("http://127.0.0.1/api/v0/processes/run", { method: "POST", headers: { "content-type": "application/json" }, body: '{"command":"true"}' }));
+    if (r.status !== 200) throw new Error(String(r.status));
+    await r.text();
+  },
+};
+const op = ops[layer];
+const t0 = performance.now();
+for (let i = 0; i < n; i++) await op();
+console.log(((performance.now() - t0) / n).toFixed(3), "ms per", layer);
+await manager.close();
+await api.close();
+process.exit(0);
