@@ -7,6 +7,10 @@
  *   - `run`: `POST /run`
  *   - `floor`: the same runtime spawning and reaping `sh -c true` with a pipe in process (floor/raw-floor.ts)
  *   - `floor, new session`: the same, in a new session (`detached`), as edgeproc's contract needs
+ *   - `http floor`: the runtime's own HTTP server answering `POST /run` with that new-session spawn
+ *     (floor/http-floor.ts): what any server on this runtime pays, HTTP included
+ *   - `start+wait (baseline)`, `run (baseline)`: the same requests to the server of `BENCH_BASELINE_ROOT` (a copy
+ *     of the code before a change), when set: before and after in one run
  *   - `sandbox-agent run`: the Rust peer's `POST /v1/processes/run` (skipped with a message when unavailable)
  *
  *   bun scripts/bench/p1-round-trip.ts          # BENCH_P1_N (default 200), BENCH_P1_WARMUP (30), BENCH_P1_ROUND (10)
@@ -17,14 +21,22 @@ import { startFloor } from "./lib/floor.ts";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
 import { cpuNs } from "./lib/proc-stats.ts";
 import { startSandboxAgent } from "./lib/sandbox-agent.ts";
-import { benchRuntimes, type ServerHandle, startEdgeproc } from "./lib/servers.ts";
+import { BASELINE_ROOT, benchRuntimes, type ServerHandle, startEdgeproc, startHttpFloor } from "./lib/servers.ts";
 import type { Runtime } from "../../test/support/runtime.ts";
 import { fmt, fmtRatio, ratio, summarize, type Summary } from "./lib/stats.ts";
 
 /** One measured variant of one runtime. */
 export interface P1Row {
   runtime: Runtime;
-  variant: "start+wait" | "run" | "floor" | "floor, new session" | "sandbox-agent run";
+  variant:
+    | "start+wait"
+    | "run"
+    | "start+wait (baseline)"
+    | "run (baseline)"
+    | "floor"
+    | "floor, new session"
+    | "http floor"
+    | "sandbox-agent run";
   ms: Summary;
   /** CPU time of the serving process (or the floor worker) per round trip, µs: robust to other load. */
   cpuUsPerOp: number;
@@ -32,6 +44,8 @@ export interface P1Row {
   vsFloor: { median: number | null; p90: number | null };
   /** Median over the new-session floor's median. */
   vsSessionFloor: number | null;
+  /** Median over the HTTP floor's median (absent in results from before it was measured). */
+  vsHttpFloor?: number | null;
   /** Median over sandbox-agent's median, and p90 over its p90 (same run). */
   vsSandboxAgent: { median: number | null; p90: number | null };
 }
@@ -85,7 +99,17 @@ export async function runP1(): Promise<{ rows: P1Row[]; sandboxAgent: string }> 
  */
 export function p1Table(rows: P1Row[]): string {
   return table(
-    ["runtime", "variant", "median", "p90", "CPU µs/op", "× floor (median / p90)", "× floor, new session", "× sandbox-agent run (median / p90)"],
+    [
+      "runtime",
+      "variant",
+      "median",
+      "p90",
+      "CPU µs/op",
+      "× floor (median / p90)",
+      "× floor, new session",
+      "× http floor",
+      "× sandbox-agent run (median / p90)",
+    ],
     rows.map((r) => [
       r.runtime,
       r.variant,
@@ -94,6 +118,7 @@ export function p1Table(rows: P1Row[]): string {
       fmt(r.cpuUsPerOp, 0),
       `${fmtRatio(r.vsFloor.median)} / ${fmtRatio(r.vsFloor.p90)}`,
       fmtRatio(r.vsSessionFloor),
+      fmtRatio(r.vsHttpFloor ?? null),
       `${fmtRatio(r.vsSandboxAgent.median)} / ${fmtRatio(r.vsSandboxAgent.p90)}`,
     ]),
   );
@@ -108,14 +133,22 @@ async function measureRuntime(
 ): Promise<P1Row[]> {
   progress(`P1 ${runtime}: starting server and floor worker`);
   const server = await startEdgeproc(runtime);
+  const baseline = BASELINE_ROOT ? await startEdgeproc(runtime, [], BASELINE_ROOT) : null;
+  const httpFloor = await startHttpFloor(runtime);
   const floor = await startFloor(runtime);
-  const base = `${server.url}/api/v0/processes`;
+  const startWait = (at: ServerHandle) => async () => {
+    const base = `${at.url}/api/v0/processes`;
+    const { id } = await okJson<{ id: string }>("POST", `${base}/start`, { command: "true" });
+    checkExited(await okJson<OutputReply>("GET", `${base}/${id}/output?wait=true`), "start+wait");
+  };
+  const run = (at: ServerHandle, path = "/api/v0/processes/run") => async () =>
+    checkExited(await okJson<OutputReply>("POST", `${at.url}${path}`, { command: "true" }), "run");
   const once: Record<Variant, () => Promise<void>> = {
-    "start+wait": async () => {
-      const { id } = await okJson<{ id: string }>("POST", `${base}/start`, { command: "true" });
-      checkExited(await okJson<OutputReply>("GET", `${base}/${id}/output?wait=true`), "start+wait");
-    },
-    run: async () => checkExited(await okJson<OutputReply>("POST", `${base}/run`, { command: "true" }), "run"),
+    "start+wait": startWait(server),
+    run: run(server),
+    "start+wait (baseline)": startWait(baseline ?? server),
+    "run (baseline)": run(baseline ?? server),
+    "http floor": run(httpFloor, "/run"),
     floor: async () => {
       throw new Error("the floor runs in batches");
     },
@@ -130,11 +163,24 @@ async function measureRuntime(
       if (reply.exitCode !== 0) throw new Error(`sandbox-agent: unexpected reply ${JSON.stringify(reply)}`);
     },
   };
-  const variants: Variant[] = ["start+wait", "run", "floor", "floor, new session", ...(peer ? (["sandbox-agent run"] as const) : [])];
+  const variants: Variant[] = [
+    "start+wait",
+    "run",
+    ...(baseline ? (["start+wait (baseline)", "run (baseline)"] as const) : []),
+    "floor",
+    "floor, new session",
+    "http floor",
+    ...(peer ? (["sandbox-agent run"] as const) : []),
+  ];
   const samples = new Map<Variant, number[]>(variants.map((v) => [v, []]));
   const cpu = new Map<Variant, number>(variants.map((v) => [v, 0]));
   const inFloor = (variant: Variant) => variant === "floor" || variant === "floor, new session";
-  const pidOf = (variant: Variant) => (inFloor(variant) ? floor.pid : variant === "sandbox-agent run" ? peer!.pid : server.pid);
+  const pidOf = (variant: Variant) => {
+    if (inFloor(variant)) return floor.pid;
+    if (variant === "sandbox-agent run") return peer!.pid;
+    if (variant === "http floor") return httpFloor.pid;
+    return variant.endsWith("(baseline)") ? baseline!.pid : server.pid;
+  };
   const batch = async (variant: Variant, count: number, keep: boolean) => {
     const cpuBefore = keep ? await cpuNs(pidOf(variant)) : 0;
     let times: number[];
@@ -161,12 +207,15 @@ async function measureRuntime(
     }
   } finally {
     await floor.stop();
+    await httpFloor.stop();
+    await baseline?.stop();
     await server.stop();
   }
   const summaries = new Map(variants.map((v) => [v, summarize(samples.get(v)!)]));
   const floorMs = summaries.get("floor")!;
   const sessionFloorMs = summaries.get("floor, new session")!;
   const peerMs = summaries.get("sandbox-agent run");
+  const httpFloorMs = summaries.get("http floor")!;
   return variants.map((variant) => {
     const ms = summaries.get(variant)!;
     return {
@@ -176,6 +225,7 @@ async function measureRuntime(
       cpuUsPerOp: cpu.get(variant)! / ms.n / 1000,
       vsFloor: { median: ratio(ms.median, floorMs.median), p90: ratio(ms.p90, floorMs.p90) },
       vsSessionFloor: ratio(ms.median, sessionFloorMs.median),
+      vsHttpFloor: ratio(ms.median, httpFloorMs.median),
       vsSandboxAgent: { median: ratio(ms.median, peerMs?.median), p90: ratio(ms.p90, peerMs?.p90) },
     };
   });

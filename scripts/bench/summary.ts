@@ -40,7 +40,8 @@ export function printSummary(): void {
   if (p3) printSection(`P3 wake latency, ms${when(p3)}`, p3Table(p3.rows));
   if (p4) printSection(`P4 scale${when(p4)}`, p4Table(p4.rows));
   if (p5) printSection(`P5 cold start, ms${when(p5)}`, p5Table(p5.rows));
-  const checks = checkTargets({ p1, p2, p3, p4, p5 });
+  const cost = load<NonNullable<Results["cost"]>>("request-cost");
+  const checks = checkTargets({ p1, p2, p3, p4, p5, cost });
   const verdict = (met: boolean | null) => (met === null ? "not measured" : met ? "met" : "MISSED");
   printSection("Targets", table(["target", "verdict", "measured"], checks.map((c) => [c.target, verdict(c.met), c.measured])));
   writeResults("summary", { targets: checks });

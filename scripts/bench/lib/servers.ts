@@ -7,7 +7,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { listening, RUNTIMES, type Runtime, serverCommand } from "../../../test/support/runtime.ts";
+import { join } from "node:path";
+import { listening, RUNTIMES, type Runtime, scriptCommand, serverCommand } from "../../../test/support/runtime.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -17,6 +18,9 @@ export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
  * before a change, for a before/after in the same conditions). Floors and tools always come from this one.
  */
 export const SERVER_ROOT = process.env.BENCH_SERVER_ROOT ?? ROOT;
+
+/** A second checkout P1 measures beside {@link SERVER_ROOT} in the same run (`BENCH_BASELINE_ROOT`), if any. */
+export const BASELINE_ROOT = process.env.BENCH_BASELINE_ROOT ?? null;
 
 /**
  * The runtimes to measure: all three, or the comma-separated subset in `BENCH_RUNTIMES`.
@@ -82,12 +86,28 @@ export function stopper(child: ChildProcess): () => Promise<void> {
  * await server.stop();
  * ```
  */
-export async function startEdgeproc(runtime: Runtime, args: string[] = []): Promise<ServerHandle> {
-  const [cmd, argv] = benchServerCommand(runtime, ["--port", "0", ...args]);
-  const child = spawn(cmd, argv, { cwd: SERVER_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+export async function startEdgeproc(runtime: Runtime, args: string[] = [], root = SERVER_ROOT): Promise<ServerHandle> {
+  const [cmd, argv] = serverCommand(runtime, ["--port", "0", ...args], root);
+  return startListening(`edgeproc-${runtime}`, cmd, argv, root);
+}
+
+/**
+ * The floor of an HTTP round trip under `runtime` (floor/http-floor.ts): its own server and spawn, no edgeproc.
+ * @example
+ * ```ts
+ * const floor = await startHttpFloor("bun");
+ * ```
+ */
+export function startHttpFloor(runtime: Runtime): Promise<ServerHandle> {
+  const [cmd, argv] = scriptCommand(runtime, join(ROOT, "scripts/bench/floor/http-floor.ts"), ["--port", "0"]);
+  return startListening(`http-floor-${runtime}`, cmd, argv, ROOT);
+}
+
+async function startListening(name: string, cmd: string, argv: string[], cwd: string): Promise<ServerHandle> {
+  const child = spawn(cmd, argv, { cwd, stdio: ["ignore", "pipe", "pipe"] });
   // The access log writes a line per request: keep only the last few KiB, for a failure's message.
-  const { url, log } = listening(child, `edgeproc (${runtime})`, 8192);
-  return { name: `edgeproc-${runtime}`, url: await url, pid: child.pid!, stop: stopper(child), log };
+  const { url, log } = listening(child, name, 8192);
+  return { name, url: await url, pid: child.pid!, stop: stopper(child), log };
 }
 
 /**
