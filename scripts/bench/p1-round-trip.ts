@@ -7,8 +7,10 @@
  *   - `run`: `POST /run`
  *   - `floor`: the same runtime spawning and reaping `sh -c true` with a pipe in process (floor/raw-floor.ts)
  *   - `floor, new session`: the same, in a new session (`detached`), as edgeproc's contract needs
- *   - `http floor`: the runtime's own HTTP server answering `POST /run` with that new-session spawn
- *     (floor/http-floor.ts): what any server on this runtime pays, HTTP included
+ *   - `floor, setsid` (Deno only): the same through setsid(1) and a first shell, as the Deno spawner makes a session
+ *     without forking the runtime (floor/run-piped.ts)
+ *   - `http floor`, `http floor, start+wait`: the runtime's own HTTP server answering `POST /run`, or `POST /start`
+ *     then `GET /wait/{id}`, with that new-session spawn (floor/http-floor.ts): what any server pays, HTTP included
  *   - `start+wait (baseline)`, `run (baseline)`: the same requests to the server of `BENCH_BASELINE_ROOT` (a copy
  *     of the code before a change), when set: before and after in one run
  *   - `sandbox-agent run`: the Rust peer's `POST /v1/processes/run` (skipped with a message when unavailable)
@@ -35,7 +37,9 @@ export interface P1Row {
     | "run (baseline)"
     | "floor"
     | "floor, new session"
+    | "floor, setsid"
     | "http floor"
+    | "http floor, start+wait"
     | "sandbox-agent run";
   ms: Summary;
   /** CPU time of the serving process (or the floor worker) per round trip, µs: robust to other load. */
@@ -44,7 +48,10 @@ export interface P1Row {
   vsFloor: { median: number | null; p90: number | null };
   /** Median over the new-session floor's median. */
   vsSessionFloor: number | null;
-  /** Median over the HTTP floor's median (absent in results from before it was measured). */
+  /**
+   * Median over the HTTP floor's median for the same requests (`http floor, start+wait` for a start+wait row);
+   * absent in results from before it was measured.
+   */
   vsHttpFloor?: number | null;
   /** Median over sandbox-agent's median, and p90 over its p90 (same run). */
   vsSandboxAgent: { median: number | null; p90: number | null };
@@ -107,7 +114,7 @@ export function p1Table(rows: P1Row[]): string {
       "CPU µs/op",
       "× floor (median / p90)",
       "× floor, new session",
-      "× http floor",
+      "× http floor (same requests)",
       "× sandbox-agent run (median / p90)",
     ],
     rows.map((r) => [
@@ -149,10 +156,17 @@ async function measureRuntime(
     "start+wait (baseline)": startWait(baseline ?? server),
     "run (baseline)": run(baseline ?? server),
     "http floor": run(httpFloor, "/run"),
+    "http floor, start+wait": async () => {
+      const { id } = await okJson<{ id: string }>("POST", `${httpFloor.url}/start`, { command: "true" });
+      checkExited(await okJson<OutputReply>("GET", `${httpFloor.url}/wait/${id}`), "http floor, start+wait");
+    },
     floor: async () => {
       throw new Error("the floor runs in batches");
     },
     "floor, new session": async () => {
+      throw new Error("the floor runs in batches");
+    },
+    "floor, setsid": async () => {
       throw new Error("the floor runs in batches");
     },
     "sandbox-agent run": async () => {
@@ -169,23 +183,26 @@ async function measureRuntime(
     ...(baseline ? (["start+wait (baseline)", "run (baseline)"] as const) : []),
     "floor",
     "floor, new session",
+    ...(runtime === "deno" ? (["floor, setsid"] as const) : []),
     "http floor",
+    "http floor, start+wait",
     ...(peer ? (["sandbox-agent run"] as const) : []),
   ];
   const samples = new Map<Variant, number[]>(variants.map((v) => [v, []]));
   const cpu = new Map<Variant, number>(variants.map((v) => [v, 0]));
-  const inFloor = (variant: Variant) => variant === "floor" || variant === "floor, new session";
+  const inFloor = (variant: Variant) => variant.startsWith("floor");
   const pidOf = (variant: Variant) => {
     if (inFloor(variant)) return floor.pid;
     if (variant === "sandbox-agent run") return peer!.pid;
-    if (variant === "http floor") return httpFloor.pid;
+    if (variant.startsWith("http floor")) return httpFloor.pid;
     return variant.endsWith("(baseline)") ? baseline!.pid : server.pid;
   };
   const batch = async (variant: Variant, count: number, keep: boolean) => {
     const cpuBefore = keep ? await cpuNs(pidOf(variant)) : 0;
     let times: number[];
-    if (inFloor(variant)) times = await floor.spawn(count, variant === "floor, new session");
-    else {
+    if (inFloor(variant)) {
+      times = await floor.spawn(count, variant === "floor, setsid" ? "setsid" : variant === "floor, new session");
+    } else {
       times = [];
       for (let i = 0; i < count; i++) {
         const started = performance.now();
@@ -216,6 +233,7 @@ async function measureRuntime(
   const sessionFloorMs = summaries.get("floor, new session")!;
   const peerMs = summaries.get("sandbox-agent run");
   const httpFloorMs = summaries.get("http floor")!;
+  const httpStartWaitMs = summaries.get("http floor, start+wait")!;
   return variants.map((variant) => {
     const ms = summaries.get(variant)!;
     return {
@@ -225,7 +243,7 @@ async function measureRuntime(
       cpuUsPerOp: cpu.get(variant)! / ms.n / 1000,
       vsFloor: { median: ratio(ms.median, floorMs.median), p90: ratio(ms.p90, floorMs.p90) },
       vsSessionFloor: ratio(ms.median, sessionFloorMs.median),
-      vsHttpFloor: ratio(ms.median, httpFloorMs.median),
+      vsHttpFloor: ratio(ms.median, (variant.includes("start+wait") ? httpStartWaitMs : httpFloorMs).median),
       vsSandboxAgent: { median: ratio(ms.median, peerMs?.median), p90: ratio(ms.p90, peerMs?.p90) },
     };
   });

@@ -6,7 +6,8 @@
  * A worker driven over stdin/stdout with one JSON object per line, so a benchmark can interleave its rounds
  * with requests to a server:
  *   {"op":"spawn","n":10,"session":true} -> {"samples":[ms, ...]}  (each: spawn, read stdout to EOF, reap;
- *                                    with `session`, in a new session as edgeproc needs: the API's `detached`)
+ *                                    with `session`, in a new session as edgeproc needs: the API's `detached`;
+ *                                    `"session":"setsid"`, through setsid(1) as the Deno spawner does)
  *   {"op":"ingest","bytes":1048576}  -> {"ms":123.4,"bytes":1048576}   (head -c bytes /dev/zero, read to EOF)
  *
  *   bun scripts/bench/floor/raw-floor.ts | node --import tsx ... | deno run -A scripts/bench/floor/raw-floor.ts
@@ -19,7 +20,7 @@ import { runPiped } from "./run-piped.ts";
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (!line.trim()) continue;
-  const request = JSON.parse(line) as { op: string; n?: number; bytes?: number; session?: boolean };
+  const request = JSON.parse(line) as { op: string; n?: number; bytes?: number; session?: boolean | "setsid" };
   if (request.op === "spawn") {
     const samples: number[] = [];
     for (let i = 0; i < (request.n ?? 1); i++) {

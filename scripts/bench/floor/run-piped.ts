@@ -22,18 +22,28 @@ const deno = (globalThis as unknown as { Deno?: DenoLike }).Deno;
 
 /**
  * Runs `sh -c script` with stdout piped, reads it to EOF and waits for the exit; resolves with the bytes read.
- * `session`: in a new session (`detached`), which on Deno means a fork instead of posix_spawn.
+ * `session`: in a new session (`detached`), which on Deno means a fork instead of posix_spawn. `"setsid"`: in a new
+ * session the way edgeproc's Deno spawner makes one without forking the runtime, `setsid(1)` and a first shell that
+ * writes a ready byte and execs `sh -c script` with stderr on stdout (src/runtimes/posix/shell.ts): the cheapest
+ * spawn that meets the contract through an API that can neither fork cheaply nor give fd 2 the pipe of fd 1.
  */
-export async function runPiped(script: string, session: boolean): Promise<number> {
+export async function runPiped(script: string, session: boolean | "setsid"): Promise<number> {
+  if (session === "setsid") {
+    return runPipedArgv(["/usr/bin/setsid", "/bin/sh", "-c", 'printf .; exec /bin/sh -c "$1" 2>&1', "sh", script], false);
+  }
+  return runPipedArgv(["/bin/sh", "-c", script], session);
+}
+
+async function runPipedArgv([command, ...args]: string[], session: boolean): Promise<number> {
   if (bun) {
-    const proc = bun.spawn(["/bin/sh", "-c", script], { stdin: "ignore", stdout: "pipe", stderr: "ignore", detached: session });
+    const proc = bun.spawn([command!, ...args], { stdin: "ignore", stdout: "pipe", stderr: "ignore", detached: session });
     const bytes = await drain(proc.stdout);
     await proc.exited;
     return bytes;
   }
   if (deno) {
-    const child = new deno.Command("/bin/sh", {
-      args: ["-c", script],
+    const child = new deno.Command(command!, {
+      args,
       stdin: "null",
       stdout: "piped",
       stderr: "null",
@@ -44,7 +54,7 @@ export async function runPiped(script: string, session: boolean): Promise<number
     return bytes;
   }
   return new Promise((resolve, reject) => {
-    const child = nodeSpawn("/bin/sh", ["-c", script], { stdio: ["ignore", "pipe", "ignore"], detached: session });
+    const child = nodeSpawn(command!, args, { stdio: ["ignore", "pipe", "ignore"], detached: session });
     let bytes = 0;
     child.stdout!.on("data", (chunk: Buffer) => (bytes += chunk.byteLength));
     child.once("error", reject);

@@ -11,8 +11,11 @@ import { ROOT } from "./servers.ts";
 /** A running floor worker. */
 export interface Floor {
   pid: number;
-  /** Spawns and reaps `sh -c true` `n` times in the worker (in a new session if `session`); each one's ms. */
-  spawn(n: number, session: boolean): Promise<number[]>;
+  /**
+   * Spawns and reaps `sh -c true` `n` times in the worker (in a new session if `session`; through setsid(1) with
+   * `"setsid"`, floor/run-piped.ts); each one's ms.
+   */
+  spawn(n: number, session: boolean | "setsid"): Promise<number[]>;
   /** Reads `bytes` of `head -c bytes /dev/zero` through a pipe in the worker; the time it took, in ms. */
   ingest(bytes: number): Promise<number>;
   stop(): Promise<void>;
