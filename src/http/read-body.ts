@@ -5,6 +5,7 @@
  * @module
  */
 import { ProcessApiError } from "../core/errors.ts";
+import { bodySource } from "./body-source.ts";
 import type { BodyDeadline } from "./request-deadline.ts";
 
 /** Past this many dropped bytes the connection may simply close: a client sending that much is not listening. */
@@ -34,12 +35,13 @@ interface ByteReader {
  * ```
  */
 export async function readBody(request: Request, maxBytes: number, deadline?: BodyDeadline): Promise<string> {
-  const body = request.body;
-  if (!body) return "";
+  const source = bodySource(request);
+  const body = source ? null : request.body;
+  if (!source && !body) return "";
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   const progress = { bytes: 0, late: false };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let reader = byteReader(body);
+  let reader = source ? sourceReader(source) : byteReader(body!);
   if (deadline) {
     const late = new Promise<{ done: true }>((resolve) => {
       const fire = () => ((progress.late = true), resolve({ done: true }));
@@ -87,6 +89,18 @@ function byteReader(body: ReadableStream<Uint8Array>): ByteReader {
       return result;
     },
     cancel: () => byob.cancel(),
+  };
+}
+
+/** A reader over the chunks a server adapter hands over itself ({@link bodySource}). */
+function sourceReader(source: AsyncIterable<Uint8Array>): ByteReader {
+  const chunks = source[Symbol.asyncIterator]();
+  return {
+    read: async () => {
+      const { done, value } = await chunks.next();
+      return done ? { done: true } : { done: false, value };
+    },
+    cancel: async () => void (await chunks.return?.()),
   };
 }
 

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { assertError } from "../support/assert.ts";
 import { SLEEPER } from "../support/fixtures.ts";
 import { bodyOfSize, caller, utf8Length as bytes } from "../support/http.ts";
+import { rawRequest } from "../support/raw-http.ts";
 import { testRuntime } from "../support/runtime.ts";
 import { eventually, liveGroup, startServer } from "../support/server.ts";
 
@@ -25,6 +26,21 @@ describe("limits on a real server", () => {
       const exact = bodyOfSize(300, { command: "true", wait_ms: 0 });
       assert.equal((await remote("POST", "/run", { raw: exact })).status, 200);
       assertError(await remote("POST", "/run", { raw: bodyOfSize(301, { command: "true" }) }), 413, "body_too_large");
+      // Chunked, with no Content-Length to check first: counted as it arrives, a character split between chunks.
+      const headers = { Host: "127.0.0.1", "Content-Type": "application/json" };
+      const chunks = (text: string) => {
+        const all = Buffer.from(text);
+        const cut = all.indexOf(Buffer.from("é")) + 1;
+        return [all.subarray(0, cut), all.subarray(cut, cut + 100), all.subarray(cut + 100)];
+      };
+      const fits = bodyOfSize(300, { command: "printf é", wait_ms: 5000 }, "é");
+      const run = await rawRequest(server.url, "POST", "/api/v0/processes/run", headers, chunks(fits));
+      assert.equal(run.status, 200, run.text);
+      assert.equal(run.json.output, "é");
+      const over = bodyOfSize(301, { command: "printf é" });
+      const refused = await rawRequest(server.url, "POST", "/api/v0/processes/run", headers, chunks(over));
+      assert.equal(refused.status, 413, refused.text);
+      assert.equal(refused.json.code, "body_too_large");
       const ids: string[] = [];
       for (let i = 0; i < 2; i++) {
         const reply = await remote("POST", "/start", { body: { command: SLEEPER } });

@@ -16,7 +16,8 @@ export interface RawReply {
 
 /**
  * Sends `method path` to `url`'s port with exactly `headers` (nothing added but `Connection: close` and, with a
- * body, `Content-Length`) and reads the answer until the server closes.
+ * body, `Content-Length`) and reads the answer until the server closes. A body given as chunks is sent chunked
+ * (`Transfer-Encoding: chunked`, no `Content-Length`), one HTTP chunk each, so a chunk may end inside a character.
  * @example
  * ```ts
  * const reply = await rawRequest(server.url, "GET", "/healthz", { Host: "evil.example" });
@@ -27,14 +28,20 @@ export function rawRequest(
   method: string,
   path: string,
   headers: Record<string, string>,
-  body?: string,
+  body?: string | Buffer[],
   version = "1.1",
 ): Promise<RawReply> {
   const { port } = new URL(url);
   const lines = [`${method} ${path} HTTP/${version}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
   lines.push("Connection: close");
-  if (body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
-  const request = `${lines.join("\r\n")}\r\n\r\n${body ?? ""}`;
+  if (typeof body === "string") lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  if (Array.isArray(body)) lines.push("Transfer-Encoding: chunked");
+  const head = Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "latin1");
+  const chunked = (chunks: Buffer[]) => [
+    ...chunks.flatMap((chunk) => [Buffer.from(`${chunk.byteLength.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]),
+    Buffer.from("0\r\n\r\n"),
+  ];
+  const request = Buffer.concat([head, ...(Array.isArray(body) ? chunked(body) : [Buffer.from(body ?? "")])]);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = connect(Number(port), "127.0.0.1", () => socket.write(request));

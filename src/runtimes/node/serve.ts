@@ -2,8 +2,9 @@
  * Serving a fetch handler on Node through `@hono/node-server`.
  * @module
  */
-import { serve } from "@hono/node-server";
+import { type Http2Bindings, type HttpBindings, serve } from "@hono/node-server";
 import type { Server, ServerOptions } from "node:http";
+import { setBodySource } from "../../http/body-source.ts";
 import { httpUrl, type ListenOptions, type Listening } from "../listen-options.ts";
 
 /**
@@ -18,7 +19,11 @@ export function listen(fetch: (request: Request) => Promise<Response>, options: 
   return new Promise((resolve, reject) => {
     const server = serve(
       {
-        fetch,
+        // The body is read from the incoming message itself: `request.body` would build a web Request (body-source.ts).
+        fetch: (request: Request, env: HttpBindings | Http2Bindings) => {
+          if (request.method !== "GET" && request.method !== "HEAD") setBodySource(request, env.incoming);
+          return fetch(request);
+        },
         hostname: options.hostname,
         port: options.port,
         // Keep the runtime's own Request/Response: the default swaps the globals for its own classes.
