@@ -25,6 +25,8 @@ export type ErrorCode =
   | "start_failed"
   | "shutting_down"
   | "mcp_unavailable"
+  | "tty_unavailable"
+  | "not_a_tty"
   | "internal_error";
 
 /** One field that failed validation. */

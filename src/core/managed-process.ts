@@ -6,7 +6,7 @@ import type { OutputBudget } from "../output/output-budget.ts";
 import { OutputLog, type CursorRead, type OutputSnapshot } from "../output/output-log.ts";
 import type { Limits } from "./limits.ts";
 import { pumpOutput } from "./output-pump.ts";
-import type { ExitStatus, SignalName, SpawnedProcess } from "./spawner.ts";
+import type { ExitStatus, SignalName, SpawnedProcess, TtySize } from "./spawner.ts";
 import type { StartParams } from "./start-params.ts";
 import { StdinQueue, type StdinWriteResult } from "./stdin-queue.ts";
 import { MAX_TIMER_MS } from "./wait.ts";
@@ -35,6 +35,8 @@ export class ManagedProcess {
   readonly exited: Promise<void>;
   #running = true;
   #timedOut = false;
+  /** The terminal's size now, `null` for pipes. */
+  #ttySize: TtySize | null;
   #exitStatus: ExitStatus | null = null;
   #exitedAtMs: number | null = null;
   #lastOutputAtMs: number | null = null;
@@ -63,6 +65,7 @@ export class ManagedProcess {
     this.chatId = chatId;
     this.pid = child.pid;
     this.#child = child;
+    this.#ttySize = params.tty;
     this.#now = now;
     this.startedAtMs = now();
     const { headBytes, tailBytes, windowBytes } = limits;
@@ -182,9 +185,28 @@ export class ManagedProcess {
     this.#log.release();
   }
 
-  /** Writes to stdin in request order, then optionally closes it (see {@link StdinQueue.write}). */
+  /**
+   * Writes to stdin in request order, then optionally closes it (see {@link StdinQueue.write}). A terminal is never
+   * closed: its end of input is the EOF character (Ctrl-D), which the line discipline turns into EOF for a reader.
+   */
   writeStdin(data: Uint8Array, eof: boolean, ms: number, signal?: AbortSignal): Promise<StdinWriteResult> {
-    return this.#stdin.write(data, eof, ms, signal);
+    if (this.#ttySize === null || !eof) return this.#stdin.write(data, eof, ms, signal);
+    const withEof = new Uint8Array(data.byteLength + 1);
+    withEof.set(data);
+    withEof[data.byteLength] = 0x04;
+    return this.#stdin.write(withEof, false, ms, signal);
+  }
+
+  /** The terminal's size now, `null` for pipes. */
+  get ttySize(): TtySize | null {
+    return this.#ttySize;
+  }
+
+  /** Resizes the terminal (the caller checked it is one and runs). */
+  async resize(size: TtySize): Promise<void> {
+    if (!this.#child.resize) throw new Error("the spawner cannot resize this process");
+    await this.#child.resize(size);
+    this.#ttySize = { ...size };
   }
 
   #onOutput(bytes: Uint8Array): void {

@@ -14,8 +14,9 @@ import { checkOutputBudget, OutputBudget } from "../output/output-budget.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
 import { ManagedProcess } from "./managed-process.ts";
 import { RecordTable } from "./record-table.ts";
-import { SpawnError, type SignalName, type Spawner } from "./spawner.ts";
+import type { SignalName, Spawner, TtySize } from "./spawner.ts";
 import { withDefaults, type StartOptions, type StartParams } from "./start-params.ts";
+import { resizeTerminal, spawnRequest, startFailure } from "./terminal.ts";
 import { TokenIndex } from "./token-index.ts";
 import { waitFor } from "./wait.ts";
 import { resolveWorkdir } from "./workdir.ts";
@@ -78,7 +79,6 @@ export class ProcessManager {
   /** Kept as a count so the running limit costs nothing per start, however many records are kept. */
   private running = 0;
   private closing: Promise<void> | null = null;
-
   private readonly options: ProcessManagerOptions;
 
   constructor(options: ProcessManagerOptions) {
@@ -198,6 +198,9 @@ export class ProcessManager {
     return data.byteLength;
   }
 
+  /** Resizes the terminal of `id` (docs/api.md §4.11). */
+  resize = (id: string, scope: ChatScope, size: TtySize) => resizeTerminal(this.get(id, scope), size);
+
   /** Removes an exited record and its output (docs/api.md §4.8). */
   async delete(id: string, scope: ChatScope): Promise<void> {
     const proc = this.get(id, scope);
@@ -268,12 +271,9 @@ export class ProcessManager {
   private async spawnNow(params: StartParams, base: Record<string, string>, scope: ChatScope): Promise<ManagedProcess> {
     const env = await childEnv(base, this.options.updateEnv, params.env, scope.chatId);
     this.assertOpen();
-    const child = await this.options.spawner
-      .spawn({ command: params.command, cwd: params.workdir, env, stdin: params.stdin })
-      .catch((err: unknown) => {
-        const detail = err instanceof SpawnError || err instanceof Error ? err.message : String(err);
-        throw new ProcessApiError("start_failed", "Failed to start process.", detail);
-      });
+    const child = await this.options.spawner.spawn(spawnRequest(params, env)).catch((err: unknown) => {
+      throw startFailure(err);
+    });
     const { limits, now, outputBudget } = this;
     const proc = new ManagedProcess(nanoid(), this.seq++, params, scope.chatId, child, limits, now, outputBudget);
     this.records.add(proc);

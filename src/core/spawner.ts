@@ -18,6 +18,18 @@ export interface SpawnRequest {
   env: Record<string, string>;
   /** `true`: stdin is a pipe ({@link SpawnedProcess.stdin}); `false`: `/dev/null`. */
   stdin: boolean;
+  /**
+   * Run on a pseudo-terminal of this size instead of pipes: fds 0, 1 and 2 are the terminal, the shell leads a new
+   * session with it as its controlling terminal, `output` is the terminal's byte stream and `stdin` always writes
+   * to it (whatever {@link stdin} says).
+   */
+  tty?: TtySize | null;
+}
+
+/** A terminal's size in character cells. */
+export interface TtySize {
+  cols: number;
+  rows: number;
 }
 
 /** How a process ended. Exactly one of `exitCode` and `signal` is non-null. */
@@ -56,6 +68,11 @@ export interface SpawnedProcess {
   groupMembers(): Promise<number[]>;
   /** True while the group may still have members (cheap; {@link groupMembers} proves it). */
   readonly groupAlive: boolean;
+  /**
+   * A terminal's new size (the foreground job gets SIGWINCH); present for a {@link SpawnRequest.tty} spawn only.
+   * @throws {Error} when the terminal is gone.
+   */
+  resize?(size: TtySize): Promise<void>;
 }
 
 /** Starts processes with one runtime's own API. */
@@ -78,4 +95,16 @@ export interface Spawner {
  */
 export class SpawnError extends Error {
   override name = "SpawnError";
+}
+
+/**
+ * A terminal was asked for where this runtime or image cannot make one (no `script(1)` for the Node and Deno
+ * spawners); nothing ran.
+ * @example
+ * ```ts
+ * throw new TtyUnavailableError("script(1) from util-linux is not installed");
+ * ```
+ */
+export class TtyUnavailableError extends SpawnError {
+  override name = "TtyUnavailableError";
 }

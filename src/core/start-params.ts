@@ -20,7 +20,14 @@ export interface StartOptions {
   stdin?: boolean | null;
   /** Names one process within a chat: a repeat with the same options attaches to it. */
   clientToken?: string | null;
+  /** Run on a pseudo-terminal (docs/api.md §4.11), of `cols` x `rows` (default 80 x 24). */
+  tty?: boolean | null;
+  cols?: number | null;
+  rows?: number | null;
 }
+
+/** A terminal's size when a start asks for none. */
+export const DEFAULT_TTY_SIZE = { cols: 80, rows: 24 } as const;
 
 /** What a record was started with, defaults applied; a `clientToken` repeat must match it exactly. */
 export interface StartParams {
@@ -31,6 +38,8 @@ export interface StartParams {
   timeoutMs: number | null;
   killGraceMs: number;
   stdin: boolean;
+  /** The terminal's size at start, or `null` for pipes. */
+  tty: { cols: number; rows: number } | null;
 }
 
 /**
@@ -41,6 +50,9 @@ export interface StartParams {
  * ```
  */
 export function withDefaults(request: StartOptions, workdir: string, killGraceMs: number): StartParams {
+  const tty = request.tty
+    ? { cols: request.cols ?? DEFAULT_TTY_SIZE.cols, rows: request.rows ?? DEFAULT_TTY_SIZE.rows }
+    : null;
   return {
     command: request.command,
     workdir,
@@ -48,6 +60,8 @@ export function withDefaults(request: StartOptions, workdir: string, killGraceMs
     background: request.background ?? false,
     timeoutMs: request.timeoutMs ?? null,
     killGraceMs: request.killGraceMs ?? killGraceMs,
-    stdin: request.stdin ?? false,
+    // A terminal is always writable: what is typed reaches the program through the line discipline.
+    stdin: (request.stdin ?? false) || tty !== null,
+    tty,
   };
 }

@@ -73,6 +73,7 @@ export class TokenIndex {
 function sameParams(a: StartParams, b: StartParams): boolean {
   if (a.command !== b.command || a.workdir !== b.workdir || a.background !== b.background) return false;
   if (a.timeoutMs !== b.timeoutMs || a.stdin !== b.stdin) return false;
+  if (a.tty?.cols !== b.tty?.cols || a.tty?.rows !== b.tty?.rows) return false;
   const keys = Object.keys(a.env);
   return keys.length === Object.keys(b.env).length && keys.every((k) => Object.hasOwn(b.env, k) && a.env[k] === b.env[k]);
 }

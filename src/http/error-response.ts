@@ -26,6 +26,8 @@ const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 
   start_failed: 500,
   shutting_down: 503,
   mcp_unavailable: 501,
+  tty_unavailable: 501,
+  not_a_tty: 409,
   internal_error: 500,
 };
 

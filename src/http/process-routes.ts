@@ -6,10 +6,11 @@ import { Hono, type Context } from "hono";
 import type { ManagedProcess } from "../core/managed-process.ts";
 import type { ProcessManager } from "../core/process-manager.ts";
 import type { StartOptions } from "../core/start-params.ts";
-import { notFound } from "../core/errors.ts";
+import { notFound, ProcessApiError } from "../core/errors.ts";
 import {
   ListQuerySchema,
   outputQuerySchema,
+  ResizeRequestSchema,
   runRequestSchema,
   SignalRequestSchema,
   startRequestSchema,
@@ -47,10 +48,11 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
   });
 
   app.post("/run", async (c) => {
-    const { wait_ms, ...body } = await json(c, runSchema);
+    const { wait_ms, strip_ansi, ...body } = await json(c, runSchema);
     const { process, started } = await manager.start(startOptions(body), chatScope(c.req.raw.headers));
     await manager.waitForExit(process, wait_ms ?? limits.maxWaitMs, c.req.raw.signal);
-    return c.json({ ...startResponse(process, started, body.client_token), ...outputBody(process, {}) });
+    const strip = strip_ansi ?? c.req.query("strip_ansi") === "true";
+    return c.json({ ...startResponse(process, started, body.client_token), ...outputBody(process, { strip }) });
   });
 
   app.get("/list", (c) => {
@@ -66,7 +68,7 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
     const proc = manager.get(c.req.param("id"), chatScope(c.req.raw.headers));
     const query = parseWith(outputSchema, c.req.query());
     await waitPerQuery(manager, proc, query, c);
-    return c.json(outputBody(proc, query));
+    return c.json(outputBody(proc, { ...query, strip: query.strip_ansi === "true" }));
   });
 
   app.get("/:id/stream", (c) => streamOutput(c, manager, options.heartbeatMs));
@@ -90,6 +92,14 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
     return c.json({ written });
   });
 
+  app.post("/:id/resize", async (c) => {
+    const scope = chatScope(c.req.raw.headers);
+    const proc = manager.get(c.req.param("id"), scope);
+    const body = await json(c, ResizeRequestSchema);
+    await manager.resize(proc.id, scope, body);
+    return c.json(processInfo(proc));
+  });
+
   app.delete("/:id", async (c) => {
     const id = c.req.param("id");
     await manager.delete(id, chatScope(c.req.raw.headers));
@@ -101,6 +111,11 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
 
 /** The wire's start request in the domain's terms. */
 function startOptions(body: StartRequest): StartOptions {
+  if (!body.tty && (body.cols != null || body.rows != null)) {
+    const field = body.cols != null ? "cols" : "rows";
+    const detail = `${field} sets a terminal's size: it needs tty: true.`;
+    throw new ProcessApiError("invalid_request", detail, undefined, [{ field, detail }]);
+  }
   return {
     command: body.command,
     workdir: body.workdir,
@@ -110,6 +125,9 @@ function startOptions(body: StartRequest): StartOptions {
     killGraceMs: body.kill_grace_ms,
     stdin: body.stdin,
     clientToken: body.client_token,
+    tty: body.tty,
+    cols: body.cols,
+    rows: body.rows,
   };
 }
 

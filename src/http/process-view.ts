@@ -7,6 +7,7 @@ import type { ManagedProcess } from "../core/managed-process.ts";
 import type { SignalOutcome } from "../core/process-manager.ts";
 import type { OutputQuery } from "../wire/request-schemas.ts";
 import type { OutputResponse, ProcessInfo, SignalResponse, StartResponse } from "../wire/response-schemas.ts";
+import { stripAnsi } from "../output/strip-ansi.ts";
 
 /** Bytes an incremental read returns when the query sets no `limit`. */
 const DEFAULT_READ_BYTES = 65_536;
@@ -39,6 +40,12 @@ function stateFields(proc: ManagedProcess) {
   return state;
 }
 
+/** Whether the process runs on a terminal, and the terminal's size now. */
+function ttyFields(proc: ManagedProcess): Pick<ProcessInfo, "tty" | "cols" | "rows"> {
+  const size = proc.ttySize;
+  return { tty: size !== null, cols: size?.cols ?? null, rows: size?.rows ?? null };
+}
+
 /**
  * The record as `list` and `GET /{id}` report it (docs/api.md §3.2, §4.3).
  * @example
@@ -60,6 +67,7 @@ export function processInfo(proc: ManagedProcess): ProcessInfo {
     total_bytes: proc.totalBytes,
     stdin_open: proc.stdinOpen,
     group_alive: proc.groupAlive,
+    ...ttyFields(proc),
     ...exitFields(proc),
   };
   if (proc.exitedAtMs !== null) {
@@ -78,9 +86,22 @@ export function processInfo(proc: ManagedProcess): ProcessInfo {
  * c.json(outputBody(proc, { cursor: 0, limit: 4096 }));
  * ```
  */
-export function outputBody(proc: ManagedProcess, query: Pick<OutputQuery, "cursor" | "limit">): OutputResponse {
+export function outputBody(
+  proc: ManagedProcess,
+  query: Pick<OutputQuery, "cursor" | "limit"> & { strip?: boolean },
+): OutputResponse {
   const state = stateFields(proc);
   const text = query.cursor === undefined ? proc.snapshot() : proc.read(query.cursor, query.limit ?? DEFAULT_READ_BYTES);
+  if (query.strip) {
+    const { text: plain, incompleteTail } = stripAnsi(text.output);
+    text.output = plain;
+    // A sequence cut by the read's end is read again whole by the next one; the cursor stays a raw byte offset.
+    // Never back to the read's own start: a reader must always make progress.
+    if (incompleteTail && "next_cursor" in text && (state.running || text.next_cursor < proc.totalBytes)) {
+      const back = text.next_cursor - new TextEncoder().encode(incompleteTail).byteLength;
+      if (back > text.cursor) text.next_cursor = back;
+    }
+  }
   return { ...text, ...state } as OutputResponse;
 }
 

@@ -33,6 +33,9 @@ const processInfo: ProcessInfo = {
   last_output_at_ms: STARTED_MS + 12_470,
   stdin_open: false,
   group_alive: false,
+  tty: false,
+  cols: null,
+  rows: null,
 };
 
 const output: OutputResponse = {
@@ -140,6 +143,16 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorBody> = {
     code: "mcp_unavailable",
     detail: "Install it next to edgeproc (npm i @modelcontextprotocol/sdk) to serve /mcp.",
   },
+  tty_unavailable: {
+    message: "This server cannot run a process on a terminal.",
+    detail: "No terminal on this machine: script(1) from util-linux is not installed (Debian and Ubuntu: bsdutils).",
+    code: "tty_unavailable",
+  },
+  not_a_tty: {
+    message: `Process "${ID}" does not run on a terminal.`,
+    detail: "Start it with tty: true.",
+    code: "not_a_tty",
+  },
   internal_error: { message: "Internal server error.", code: "internal_error" },
 };
 
@@ -166,7 +179,7 @@ export const EXAMPLES = {
   listQuery: { limit: "20", running: "true" },
   listResponse: { processes: [processInfo] },
   processInfo,
-  outputQuery: { wait: "true", wait_ms: "30000", until: "output", cursor: "0", limit: "65536" },
+  outputQuery: { wait: "true", wait_ms: "30000", until: "output", cursor: "0", limit: "65536", strip_ansi: "false" },
   outputResponse: output,
   streamQuery: { cursor: "0" },
   stream:
@@ -177,6 +190,8 @@ export const EXAMPLES = {
   signalResponse: signalled,
   stdinRequest: { data: "yes\n", encoding: "utf8", eof: false },
   stdinResponse: { written: 4 },
+  resizeRequest: { cols: 120, rows: 40 },
+  resizeResponse: { ...processInfo, running: true, tty: true, cols: 120, rows: 40 },
   deleteResponse: { message: `Process "${ID}" deleted.` },
   health,
   openapi: { openapi: "3.1.0", info: { title: "edgeproc", version: "0.1.0" }, paths: {} },

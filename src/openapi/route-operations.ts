@@ -56,6 +56,7 @@ const START_ERRORS: ErrorCode[] = [
   "invalid_workdir",
   "token_conflict",
   "too_many_processes",
+  "tty_unavailable",
   "start_failed",
   "shutting_down",
 ];
@@ -149,6 +150,8 @@ export function routeOperations(limits: Limits): RouteOperation[] {
           until: "`exit` (default) wakes on exit; `output` also on new output.",
           cursor: "Byte offset to read from; switches to incremental mode.",
           limit: `Most bytes of an incremental read, 1..${Math.max(limits.windowBytes, 1 << 20)} (default 65536).`,
+          strip_ansi: "`true`: terminal escape sequences removed and CRLF as LF (docs/api.md §4.11); cursors stay " +
+            "byte offsets of the raw output.",
         },
         example: EXAMPLES.outputQuery,
       },
@@ -213,6 +216,19 @@ export function routeOperations(limits: Limits): RouteOperation[] {
         invalid_request: invalid("data", "data is not valid base64."),
         body_too_large: { message: `Stdin data is larger than ${limits.maxStdinBytes} bytes.`, code: "body_too_large" },
       },
+    },
+    {
+      method: "post",
+      path: "/{id}/resize",
+      operationId: "resizeProcessTerminal",
+      summary: "Resize a terminal",
+      description:
+        "Sets the size of a `tty: true` process's terminal; its foreground job gets SIGWINCH (docs/api.md §4.11).",
+      chatScoped: true,
+      body: { schema: "ResizeRequest", example: EXAMPLES.resizeRequest },
+      ok: { description: "The process, with its new size.", schema: "ProcessInfo", example: EXAMPLES.resizeResponse },
+      errors: [...BODY_ERRORS, "not_found", "not_a_tty", "not_running"],
+      errorExamples: { invalid_request: invalid("cols", "cols must be at most 1000.") },
     },
     {
       method: "delete",

@@ -24,6 +24,7 @@ import {
   startRequestSchema,
   type StartRequestSchema,
   StdinRequestSchema,
+  ResizeRequestSchema,
 } from "../wire/request-schemas.ts";
 
 // A type, not an interface: the document reads it as a `Record` of schemas, which an interface does not fit.
@@ -33,6 +34,7 @@ export type WireSchemas = {
   RunRequest: typeof RunRequestSchema;
   SignalRequest: typeof SignalRequestSchema;
   StdinRequest: typeof StdinRequestSchema;
+  ResizeRequest: typeof ResizeRequestSchema;
   ErrorBody: typeof ErrorBodySchema;
   ProcessInfo: typeof ProcessInfoSchema;
   Truncation: typeof TruncationSchema;
@@ -60,6 +62,7 @@ export function wireSchemas(limits: Limits): WireSchemas {
     RunRequest: runRequestSchema(limits),
     SignalRequest: SignalRequestSchema,
     StdinRequest: StdinRequestSchema,
+    ResizeRequest: ResizeRequestSchema,
     ErrorBody: ErrorBodySchema,
     ProcessInfo: ProcessInfoSchema,
     Truncation: TruncationSchema,

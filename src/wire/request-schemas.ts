@@ -58,7 +58,13 @@ type StartEntries = {
       readonly [v.StringSchema<string>, v.MinLengthAction<string, 1, string>, v.MaxLengthAction<string, 128, string>]
     >
   >;
+  tty: Nullish<v.BooleanSchema<string>>;
+  cols: OptionalInt;
+  rows: OptionalInt;
 };
+
+/** A terminal's largest side, in cells (docs/api.md §4.11). */
+export const MAX_TTY_SIDE = 1000;
 
 const optionalInt = (min: number, max: number, what: string): OptionalInt =>
   v.nullish(
@@ -137,6 +143,9 @@ export function startRequestSchema(limits: Pick<Limits, "maxCommandBytes" | "max
         v.maxLength(128, "client_token is longer than 128 characters."),
       ),
     ),
+    tty: v.nullish(v.boolean("tty must be a boolean.")),
+    cols: optionalInt(1, MAX_TTY_SIDE, "cols"),
+    rows: optionalInt(1, MAX_TTY_SIDE, "rows"),
   });
 }
 
@@ -154,15 +163,19 @@ export type StartRequest = v.InferOutput<typeof StartRequestSchema>;
  */
 export function runRequestSchema(
   limits: Pick<Limits, "maxCommandBytes" | "maxEnvEntries" | "maxWaitMs">,
-): Obj<StartEntries & { wait_ms: OptionalInt }> {
+): Obj<RunEntries> {
   return v.object({
     ...startRequestSchema(limits).entries,
     wait_ms: optionalInt(0, limits.maxWaitMs, "wait_ms"),
+    strip_ansi: v.nullish(v.boolean("strip_ansi must be a boolean.")),
   });
 }
 
+/** The fields of a run request: a start's, the wait, and whether the answer's text is stripped of escapes. */
+type RunEntries = StartEntries & { wait_ms: OptionalInt; strip_ansi: Nullish<v.BooleanSchema<string>> };
+
 /** The body of `POST /run` with the default limits. */
-export const RunRequestSchema: Obj<StartEntries & { wait_ms: OptionalInt }> = runRequestSchema(DEFAULT_LIMITS);
+export const RunRequestSchema: Obj<RunEntries> = runRequestSchema(DEFAULT_LIMITS);
 /** A validated run request. */
 export type RunRequest = v.InferOutput<typeof RunRequestSchema>;
 
@@ -208,6 +221,28 @@ export const StdinRequestSchema: Obj<{
 /** A validated stdin request. */
 export type StdinRequest = v.InferOutput<typeof StdinRequestSchema>;
 
+/** A terminal side of a resize: required, a whole number in 1..{@link MAX_TTY_SIDE}. */
+type Side = v.SchemaWithPipe<
+  readonly [
+    v.NumberSchema<string>,
+    v.SafeIntegerAction<number, string>,
+    v.MinValueAction<number, number, string>,
+    v.MaxValueAction<number, number, string>,
+  ]
+>;
+const side = (what: string): Side =>
+  v.pipe(
+    v.number(`${what} must be a number.`),
+    v.safeInteger(`${what} must be an integer.`),
+    v.minValue(1, `${what} must be at least 1.`),
+    v.maxValue(MAX_TTY_SIDE, `${what} must be at most ${MAX_TTY_SIDE}.`),
+  );
+
+/** The body of `POST /{id}/resize` (docs/api.md §4.11). */
+export const ResizeRequestSchema: Obj<{ cols: Side; rows: Side }> = v.object({ cols: side("cols"), rows: side("rows") });
+/** A validated resize request. */
+export type ResizeRequest = v.InferOutput<typeof ResizeRequestSchema>;
+
 /** The query of `GET /list` (docs/api.md §3.2 and §4.2). */
 export const ListQuerySchema: Obj<{
   limit: QueryInteger;
@@ -226,6 +261,7 @@ type OutputQueryEntries = {
   until: v.OptionalSchema<v.PicklistSchema<["exit", "output"], string>, "exit">;
   cursor: QueryInteger;
   limit: QueryInteger;
+  strip_ansi: v.OptionalSchema<v.PicklistSchema<["true", "false"], string>, undefined>;
 };
 
 /**
@@ -243,6 +279,7 @@ export function outputQuerySchema(limits: Pick<Limits, "maxWaitMs" | "windowByte
     until: v.optional(v.picklist(["exit", "output"], 'until must be "exit" or "output".'), "exit"),
     cursor: queryInt(0, Number.MAX_SAFE_INTEGER, "cursor"),
     limit: queryInt(1, Math.max(limits.windowBytes, 1 << 20), "limit"),
+    strip_ansi: v.optional(v.picklist(["true", "false"], 'strip_ansi must be "true" or "false".')),
   });
 }
 

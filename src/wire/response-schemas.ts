@@ -47,6 +47,10 @@ type ProcessInfoEntries = {
   stdin_open: Bool;
   /** True while the process group has live members: the shell, or descendants that outlived it (`npm run dev &`). */
   group_alive: Bool;
+  /** Whether it runs on a pseudo-terminal; `cols` and `rows` are that terminal's size now, `null` for pipes. */
+  tty: Bool;
+  cols: v.NullableSchema<Num, undefined>;
+  rows: v.NullableSchema<Num, undefined>;
 };
 
 /** One process as `list` and `GET /{id}` report it (docs/api.md §3.2 and §4.3). */
@@ -68,6 +72,9 @@ export const ProcessInfoSchema: Obj<ProcessInfoEntries> = v.object({
   last_output_at_ms: v.optional(v.number()),
   stdin_open: v.boolean(),
   group_alive: v.boolean(),
+  tty: v.boolean(),
+  cols: v.nullable(v.number()),
+  rows: v.nullable(v.number()),
 });
 /** One process as `list` and `GET /{id}` report it. */
 export type ProcessInfo = v.InferOutput<typeof ProcessInfoSchema>;

@@ -23,6 +23,7 @@ import {
   SignalRequestSchema,
   StartRequestSchema,
   StdinRequestSchema,
+  ResizeRequestSchema,
 } from "../../src/wire/request-schemas.ts";
 import { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../../src/wire/response-schemas.ts";
 import { FakeSpawner } from "../support/fake-spawner.ts";
@@ -79,6 +80,7 @@ const REQUEST_SCHEMAS: Record<string, AnySchema> = {
   runProcess: RunRequestSchema,
   signalProcess: SignalRequestSchema,
   writeProcessStdin: StdinRequestSchema,
+  resizeProcessTerminal: ResizeRequestSchema,
 };
 const QUERY_SCHEMAS: Record<string, AnySchema> = {
   listProcesses: ListQuerySchema,
@@ -93,6 +95,7 @@ const RESPONSE_SCHEMAS: Record<string, AnySchema> = {
   getProcessOutput: OutputResponseSchema,
   signalProcess: SignalResponseSchema,
   writeProcessStdin: StdinResponseSchema,
+  resizeProcessTerminal: ProcessInfoSchema,
   deleteProcess: DeleteResponseSchema,
   health: HealthResponseSchema,
 };
@@ -132,6 +135,8 @@ const ERROR_CODES: ErrorCode[] = [
   "start_failed",
   "shutting_down",
   "mcp_unavailable",
+  "tty_unavailable",
+  "not_a_tty",
 ];
 
 function assertValid(schema: AnySchema, value: unknown, what: string) {
@@ -183,7 +188,7 @@ describe("GET /openapi.json", () => {
         checked++;
       }
     }
-    assert.equal(checked, 8);
+    assert.equal(checked, 9);
   });
 
   it("marks as required exactly the request fields whose absence the schema rejects", async () => {
@@ -193,6 +198,7 @@ describe("GET /openapi.json", () => {
       ["RunRequest", RunRequestSchema, { command: "true" }],
       ["SignalRequest", SignalRequestSchema, { signal: "kill" }],
       ["StdinRequest", StdinRequestSchema, {}],
+      ["ResizeRequest", ResizeRequestSchema, { cols: 80, rows: 24 }],
     ];
     for (const [name, schema, smallest] of bodies) {
       assertValid(schema, smallest, name);

@@ -15,6 +15,30 @@ export interface BunSpawnOptions {
   stderr: number;
 }
 
+/** `Bun.spawn`'s options for a child on a pseudo-terminal (its stdin, stdout and stderr). */
+export interface BunTerminalSpawnOptions {
+  cwd: string;
+  env: Record<string, string>;
+  detached: boolean;
+  terminal: {
+    cols: number;
+    rows: number;
+    /** Each chunk the terminal's master side reads. */
+    data(terminal: BunTerminal, data: Uint8Array): void;
+    /** The master side reached EOF or failed: every holder of the terminal closed it. */
+    exit(terminal: BunTerminal): void;
+  };
+}
+
+/** Bun's pseudo-terminal (`Bun.Terminal`). */
+export interface BunTerminal {
+  readonly closed: boolean;
+  /** Accepts all of `data`, buffering what the terminal cannot take yet. */
+  write(data: Uint8Array): number;
+  resize(cols: number, rows: number): void;
+  close(): void;
+}
+
 /** A process from `Bun.spawn` with every stdio an fd of ours. */
 export interface BunSubprocess {
   readonly pid: number;
@@ -48,6 +72,7 @@ export interface BunServer {
 /** The `Bun` namespace, as far as edgeproc needs it. */
 export interface BunApi {
   spawn(argv: string[], options: BunSpawnOptions): BunSubprocess;
+  spawn(argv: string[], options: BunTerminalSpawnOptions): BunSubprocess & { readonly terminal: BunTerminal };
   /** Runs the garbage collector; synchronously with `force`. */
   gc(force: boolean): void;
   file(fd: number): BunFdFile;

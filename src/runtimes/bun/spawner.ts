@@ -12,6 +12,7 @@ import { closeQuietly, type PipeEnds, PipeMaker } from "../posix/pipe-maker.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
 import { SHELL } from "../posix/shell.ts";
 import { keepFdsForSpawn, spawnFailure } from "../posix/spawn-failure.ts";
+import { spawnOnTerminal } from "./terminal.ts";
 
 /**
  * A {@link Spawner} on `Bun.spawn`.
@@ -26,7 +27,11 @@ export function createBunSpawner(): Spawner {
   const bun = bunGlobal("createBunSpawner()");
   const pipes = new PipeMaker();
   const valve = new GcValve(bun);
-  return { name: "bun", spawn: (request) => spawnBun(bun, pipes, valve, request) };
+  return {
+    name: "bun",
+    spawn: (request) =>
+      request.tty ? spawnOnTerminal(bun, request, request.tty, exitStatus) : spawnBun(bun, pipes, valve, request),
+  };
 }
 
 async function spawnBun(bun: BunApi, pipes: PipeMaker, valve: GcValve, request: SpawnRequest): Promise<SpawnedProcess> {
@@ -55,11 +60,7 @@ async function spawnBun(bun: BunApi, pipes: PipeMaker, valve: GcValve, request: 
     if (input) closeQuietly(input.theirs);
   }
   const { pid } = proc;
-  // Bun resolves `exited` with 128+n for a signal; `signalCode` tells it apart from `exit 143`.
-  const exited = proc.exited.then((code): ExitStatus => {
-    const signal = proc.signalCode;
-    return signal === null ? { exitCode: code, signal: null } : { exitCode: null, signal: signalName(signal) };
-  });
+  const exited = proc.exited.then((code) => exitStatus(code, proc.signalCode));
   return spawnedProcess({
     pid,
     output: fdReadable(bun, output.ours, valve),
@@ -67,6 +68,11 @@ async function spawnBun(bun: BunApi, pipes: PipeMaker, valve: GcValve, request: 
     stdin: input ? fdWritable(bun, input.ours) : null,
     exited,
   });
+}
+
+/** Bun resolves `exited` with 128+n for a signal; `signalCode` tells it apart from `exit 143`. */
+function exitStatus(code: number, signal: string | number | null): ExitStatus {
+  return signal === null ? { exitCode: code, signal: null } : { exitCode: null, signal: signalName(signal) };
 }
 
 function signalName(signal: string | number): string {

@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest, SpawnError } from "../../core/spawner.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
+import { findScript, withScriptTty } from "../posix/script-tty.ts";
 import { mergedStderrArgs, SHELL } from "../posix/shell.ts";
 import { spawnFailure } from "../posix/spawn-failure.ts";
 
@@ -40,7 +41,8 @@ interface DenoChild {
 }
 
 /**
- * A {@link Spawner} on `Deno.Command` (needs `--allow-run`, and `--allow-read` for `/proc`).
+ * A {@link Spawner} on `Deno.Command` (needs `--allow-run`, and `--allow-read` for `/proc`); a terminal comes from
+ * `script(1)` (src/runtimes/posix/script-tty.ts).
  * @throws {Error} when not running on Deno.
  * @example
  * ```ts
@@ -52,7 +54,8 @@ export function createDenoSpawner(): Spawner {
   const deno = (globalThis as unknown as { Deno?: DenoLike }).Deno;
   if (!deno) throw new Error("createDenoSpawner() needs the Deno runtime");
   const setsid = ["/usr/bin/setsid", "/bin/setsid"].find((path) => existsSync(path)) ?? null;
-  return { name: "deno", spawn: (request) => spawnDeno(deno, setsid, request) };
+  // Deno has no terminal of its own (no PTY API; FFI would need --allow-ffi): script(1) makes one.
+  return withScriptTty({ name: "deno", spawn: (request) => spawnDeno(deno, setsid, request) }, findScript());
 }
 
 /**

@@ -7,11 +7,12 @@ import { type ChildProcess, spawn, type StdioOptions } from "node:child_process"
 import { Socket } from "node:net";
 import process from "node:process";
 import type { Readable, Writable } from "node:stream";
-import { type ExitStatus, type SpawnedProcess, type Spawner, type SpawnRequest } from "../../core/spawner.ts";
+import type { ExitStatus, SpawnedProcess, Spawner, SpawnRequest, TtyUnavailableError } from "../../core/spawner.ts";
 import { bunGlobal } from "../bun/bun-api.ts";
 import { fdReadable, fdWritable } from "../bun/fd-streams.ts";
 import { closeQuietly, type PipeEnds, PipeMaker } from "../posix/pipe-maker.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
+import { findScript, withScriptTty } from "../posix/script-tty.ts";
 import { mergedStderrArgs, SHELL } from "../posix/shell.ts";
 import { keepFdsForSpawn, spawnFailure } from "../posix/spawn-failure.ts";
 
@@ -19,16 +20,18 @@ import { keepFdsForSpawn, spawnFailure } from "../posix/spawn-failure.ts";
 const OUTPUT_HIGH_WATER_MARK = 256 * 1024;
 
 /**
- * A {@link Spawner} on `node:child_process`.
+ * A {@link Spawner} on `node:child_process`; a terminal comes from `script(1)` (`scriptPath`, found by default;
+ * `null`: none, a terminal start then fails with a {@link TtyUnavailableError}).
  * @example
  * ```ts
  * const proc = await createNodeSpawner().spawn({ command: "echo hi", cwd: "/tmp", env: {}, stdin: false });
  * console.log(await new Response(proc.output).text(), await proc.exited);
  * ```
  */
-export function createNodeSpawner(): Spawner {
+export function createNodeSpawner(options: { scriptPath?: string | null } = {}): Spawner {
   const stdio = process.versions.deno === undefined ? new MadePipeStdio() : new DenoStdio();
-  return { name: "node", spawn: (request) => spawnNode(stdio, request) };
+  const pipes: Spawner = { name: "node", spawn: (request) => spawnNode(stdio, request) };
+  return withScriptTty(pipes, options.scriptPath === undefined ? findScript() : options.scriptPath);
 }
 
 async function spawnNode(stdio: Stdio, request: SpawnRequest): Promise<SpawnedProcess> {
