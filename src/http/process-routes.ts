@@ -97,7 +97,7 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
     const proc = manager.get(c.req.param("id"), scope);
     const body = await json(c, ResizeRequestSchema);
     await manager.resize(proc.id, scope, body);
-    return c.json(processInfo(proc));
+    return c.json({ cols: body.cols, rows: body.rows });
   });
 
   app.delete("/:id", async (c) => {

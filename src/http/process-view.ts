@@ -43,7 +43,7 @@ function stateFields(proc: ManagedProcess) {
 /** Whether the process runs on a terminal, and the terminal's size now. */
 function ttyFields(proc: ManagedProcess): Pick<ProcessInfo, "tty" | "cols" | "rows"> {
   const size = proc.ttySize;
-  return { tty: size !== null, cols: size?.cols ?? null, rows: size?.rows ?? null };
+  return size === null ? { tty: false } : { tty: true, cols: size.cols, rows: size.rows };
 }
 
 /**

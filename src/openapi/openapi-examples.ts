@@ -34,8 +34,6 @@ const processInfo: ProcessInfo = {
   stdin_open: false,
   group_alive: false,
   tty: false,
-  cols: null,
-  rows: null,
 };
 
 const output: OutputResponse = {
@@ -191,7 +189,7 @@ export const EXAMPLES = {
   stdinRequest: { data: "yes\n", encoding: "utf8", eof: false },
   stdinResponse: { written: 4 },
   resizeRequest: { cols: 120, rows: 40 },
-  resizeResponse: { ...processInfo, running: true, tty: true, cols: 120, rows: 40 },
+  resizeResponse: { cols: 120, rows: 40 },
   deleteResponse: { message: `Process "${ID}" deleted.` },
   health,
   openapi: { openapi: "3.1.0", info: { title: "edgeproc", version: "0.1.0" }, paths: {} },

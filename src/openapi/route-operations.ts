@@ -226,7 +226,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
         "Sets the size of a `tty: true` process's terminal; its foreground job gets SIGWINCH (docs/api.md §4.11).",
       chatScoped: true,
       body: { schema: "ResizeRequest", example: EXAMPLES.resizeRequest },
-      ok: { description: "The process, with its new size.", schema: "ProcessInfo", example: EXAMPLES.resizeResponse },
+      ok: { description: "The terminal's new size.", schema: "ResizeResponse", example: EXAMPLES.resizeResponse },
       errors: [...BODY_ERRORS, "not_found", "not_a_tty", "not_running"],
       errorExamples: { invalid_request: invalid("cols", "cols must be at most 1000.") },
     },

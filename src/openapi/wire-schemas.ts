@@ -16,6 +16,7 @@ import {
   RunResponseSchema,
   DeleteResponseSchema,
   StdinResponseSchema,
+  ResizeResponseSchema,
 } from "../wire/response-schemas.ts";
 import {
   runRequestSchema,
@@ -44,6 +45,7 @@ export type WireSchemas = {
   OutputResponse: typeof OutputResponseSchema;
   SignalResponse: typeof SignalResponseSchema;
   StdinResponse: typeof StdinResponseSchema;
+  ResizeResponse: typeof ResizeResponseSchema;
   DeleteResponse: typeof DeleteResponseSchema;
   HealthResponse: typeof HealthResponseSchema;
 };
@@ -72,6 +74,7 @@ export function wireSchemas(limits: Limits): WireSchemas {
     OutputResponse: OutputResponseSchema,
     SignalResponse: SignalResponseSchema,
     StdinResponse: StdinResponseSchema,
+    ResizeResponse: ResizeResponseSchema,
     DeleteResponse: DeleteResponseSchema,
     HealthResponse: HealthResponseSchema,
   };

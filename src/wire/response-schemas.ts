@@ -47,10 +47,10 @@ type ProcessInfoEntries = {
   stdin_open: Bool;
   /** True while the process group has live members: the shell, or descendants that outlived it (`npm run dev &`). */
   group_alive: Bool;
-  /** Whether it runs on a pseudo-terminal; `cols` and `rows` are that terminal's size now, `null` for pipes. */
+  /** Whether it runs on a pseudo-terminal; `cols` and `rows` are that terminal's size now, absent for pipes. */
   tty: Bool;
-  cols: v.NullableSchema<Num, undefined>;
-  rows: v.NullableSchema<Num, undefined>;
+  cols: Opt<Num>;
+  rows: Opt<Num>;
 };
 
 /** One process as `list` and `GET /{id}` report it (docs/api.md §3.2 and §4.3). */
@@ -73,11 +73,16 @@ export const ProcessInfoSchema: Obj<ProcessInfoEntries> = v.object({
   stdin_open: v.boolean(),
   group_alive: v.boolean(),
   tty: v.boolean(),
-  cols: v.nullable(v.number()),
-  rows: v.nullable(v.number()),
+  cols: v.optional(v.number()),
+  rows: v.optional(v.number()),
 });
 /** One process as `list` and `GET /{id}` report it. */
 export type ProcessInfo = v.InferOutput<typeof ProcessInfoSchema>;
+
+/** The answer of `POST /{id}/resize` (docs/api.md §4.11): the terminal's size now. */
+export const ResizeResponseSchema: Obj<{ cols: Num; rows: Num }> = v.object({ cols: v.number(), rows: v.number() });
+/** The answer of `POST /{id}/resize`. */
+export type ResizeResponse = v.InferOutput<typeof ResizeResponseSchema>;
 
 /** The fields of a start answer. */
 type StartResponseEntries = { id: Str; started: Bool; attached: Opt<Bool>; client_token: Opt<Str> };

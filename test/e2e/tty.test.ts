@@ -63,7 +63,7 @@ describe(`tty: true on ${testRuntime()}`, () => {
     const pipe = await call("POST", "/run", { body: { command: "test -t 1 || echo not-a-tty" } });
     assert.equal(pipe.body.output, "not-a-tty\n");
     const info = (await call("GET", `/${pipe.body.id}`)).body;
-    assert.deepEqual([info.tty, info.cols, info.rows], [false, null, null]);
+    assert.deepEqual([info.tty, "cols" in info, "rows" in info], [false, false, false]);
   });
 
   it("writes stdin to the terminal without stdin: true; eof is Ctrl-D; Ctrl-C interrupts", T, async () => {
@@ -86,7 +86,7 @@ describe(`tty: true on ${testRuntime()}`, () => {
     assert.ok(await untilOutput(id, /ready/));
     const resized = await call("POST", `/${id}/resize`, { body: { cols: 100, rows: 30 } });
     assert.equal(resized.status, 200);
-    assert.deepEqual([resized.body.tty, resized.body.cols, resized.body.rows], [true, 100, 30]);
+    assert.deepEqual(resized.body, { cols: 100, rows: 30 });
     assert.ok(await untilOutput(id, /30 100\r\n/), "the trap printed the new size");
     assert.equal((await call("GET", `/${id}`)).body.cols, 100);
     await call("POST", `/${id}/signal`, { body: { signal: "kill", wait_ms: 5000 } });

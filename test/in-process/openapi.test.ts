@@ -25,7 +25,7 @@ import {
   StdinRequestSchema,
   ResizeRequestSchema,
 } from "../../src/wire/request-schemas.ts";
-import { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../../src/wire/response-schemas.ts";
+import { DeleteResponseSchema, ResizeResponseSchema, RunResponseSchema, StdinResponseSchema } from "../../src/wire/response-schemas.ts";
 import { FakeSpawner } from "../support/fake-spawner.ts";
 import { parseEventStream } from "../support/sse.ts";
 
@@ -95,7 +95,7 @@ const RESPONSE_SCHEMAS: Record<string, AnySchema> = {
   getProcessOutput: OutputResponseSchema,
   signalProcess: SignalResponseSchema,
   writeProcessStdin: StdinResponseSchema,
-  resizeProcessTerminal: ProcessInfoSchema,
+  resizeProcessTerminal: ResizeResponseSchema,
   deleteProcess: DeleteResponseSchema,
   health: HealthResponseSchema,
 };
