@@ -5,6 +5,9 @@
  * Per runtime, interleaved in rounds (the order rotating each round):
  *   - `start+wait`: `POST /start` then `GET /{id}/output?wait=true`
  *   - `run`: `POST /run`
+ *   - `run, tty`: `POST /run` with `tty: true` (docs/api.md §4.11)
+ *   - `script(1) floor` (Node and Deno, whose terminal is script's): `script -q -e -c true /dev/null` spawned by the
+ *     driver, stdin a pipe kept open and stdout read to EOF: what that program alone costs (no CPU column)
  *   - `floor`: the same runtime spawning and reaping `sh -c true` with a pipe in process (floor/raw-floor.ts)
  *   - `floor, new session`: the same, in a new session (`detached`), as edgeproc's contract needs
  *   - `floor, setsid` (Deno only): the same through setsid(1) and a first shell, as the Deno spawner makes a session
@@ -18,6 +21,7 @@
  *   bun scripts/bench/p1-round-trip.ts          # BENCH_P1_N (default 200), BENCH_P1_WARMUP (30), BENCH_P1_ROUND (10)
  * @module
  */
+import { spawn } from "node:child_process";
 import { okJson } from "./lib/client.ts";
 import { startFloor } from "./lib/floor.ts";
 import { envInt, printSection, progress, table, writeResults } from "./lib/report.ts";
@@ -33,6 +37,8 @@ export interface P1Row {
   variant:
     | "start+wait"
     | "run"
+    | "run, tty"
+    | "script(1) floor"
     | "start+wait (baseline)"
     | "run (baseline)"
     | "floor"
@@ -62,6 +68,16 @@ type Variant = P1Row["variant"];
 interface OutputReply {
   running: boolean;
   exit_code?: number;
+}
+
+/** `script -q -e -c true /dev/null` as the Node and Deno spawners run it: stdin held open, stdout to EOF, exit 0. */
+function scriptFloor(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-q", "-e", "-c", "true", "/dev/null"], { stdio: ["pipe", "pipe", "ignore"] });
+    child.stdout!.resume();
+    child.once("error", reject);
+    child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`script(1) floor exited ${code}`))));
+  });
 }
 
 function checkExited(reply: OutputReply, what: string): void {
@@ -148,11 +164,13 @@ async function measureRuntime(
     const { id } = await okJson<{ id: string }>("POST", `${base}/start`, { command: "true" });
     checkExited(await okJson<OutputReply>("GET", `${base}/${id}/output?wait=true`), "start+wait");
   };
-  const run = (at: ServerHandle, path = "/api/v0/processes/run") => async () =>
-    checkExited(await okJson<OutputReply>("POST", `${at.url}${path}`, { command: "true" }), "run");
+  const run = (at: ServerHandle, path = "/api/v0/processes/run", extra = {}) => async () =>
+    checkExited(await okJson<OutputReply>("POST", `${at.url}${path}`, { command: "true", ...extra }), "run");
   const once: Record<Variant, () => Promise<void>> = {
     "start+wait": startWait(server),
     run: run(server),
+    "run, tty": run(server, undefined, { tty: true }),
+    "script(1) floor": scriptFloor,
     "start+wait (baseline)": startWait(baseline ?? server),
     "run (baseline)": run(baseline ?? server),
     "http floor": run(httpFloor, "/run"),
@@ -180,6 +198,8 @@ async function measureRuntime(
   const variants: Variant[] = [
     "start+wait",
     "run",
+    "run, tty",
+    ...(runtime === "bun" ? [] : (["script(1) floor"] as const)),
     ...(baseline ? (["start+wait (baseline)", "run (baseline)"] as const) : []),
     "floor",
     "floor, new session",
@@ -198,7 +218,9 @@ async function measureRuntime(
     return variant.endsWith("(baseline)") ? baseline!.pid : server.pid;
   };
   const batch = async (variant: Variant, count: number, keep: boolean) => {
-    const cpuBefore = keep ? await cpuNs(pidOf(variant)) : 0;
+    // The floor's script(1) is a new process each time: no process to read a CPU figure from.
+    const noCpu = variant === "script(1) floor";
+    const cpuBefore = keep && !noCpu ? await cpuNs(pidOf(variant)) : 0;
     let times: number[];
     if (inFloor(variant)) {
       times = await floor.spawn(count, variant === "floor, setsid" ? "setsid" : variant === "floor, new session");
@@ -212,7 +234,7 @@ async function measureRuntime(
     }
     if (keep) {
       samples.get(variant)!.push(...times);
-      cpu.set(variant, cpu.get(variant)! + (await cpuNs(pidOf(variant))) - cpuBefore);
+      cpu.set(variant, noCpu ? Number.NaN : cpu.get(variant)! + (await cpuNs(pidOf(variant))) - cpuBefore);
     }
   };
   try {

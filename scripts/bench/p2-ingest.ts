@@ -2,8 +2,11 @@
  * P2 output ingest: a process writing 1 GiB (`head -c 1073741824 /dev/zero`) until it exits, read through the
  * server (`POST /start` + `GET /{id}/output?wait=true`) against the same runtime reading the same pipe itself
  * (floor/raw-floor.ts). Reports MiB/s and the peak RSS growth of the reading process (sampled from
- * `/proc/<pid>/status`), interleaved: server, floor, shell, server, floor, shell, ... The shell pipe row,
- * `head | cat > /dev/null`, is what this machine's pipes carry with no runtime involved.
+ * `/proc/<pid>/status`), interleaved: server, server on a terminal, floor, shell, server, ... The `server, tty`
+ * row is the same start with `tty: true` (docs/api.md §4.11): the bytes cross a pseudo-terminal (and, on Node and
+ * Deno, script(1)'s copy). The shell pipe row, `head | cat > /dev/null`, is what this machine's pipes carry with no
+ * runtime involved; `shell tty`, `script -q -c 'head ...' /dev/null | cat > /dev/null`, is what this machine's
+ * pseudo-terminals carry the same way (script(1) reading the terminal and copying it to a pipe).
  *
  *   bun scripts/bench/p2-ingest.ts              # BENCH_P2_N (default 3), BENCH_P2_BYTES (default 1073741824)
  * @module
@@ -22,7 +25,7 @@ const MiB = 1024 * 1024;
 /** One measured reader of one runtime. */
 export interface P2Row {
   runtime: Runtime;
-  variant: "server" | "floor" | "shell pipe";
+  variant: "server" | "server, tty" | "floor" | "shell pipe" | "shell tty";
   /** Throughput of each run, MiB/s. */
   mibPerSecond: Summary;
   /** Largest peak-RSS growth over the runs, MiB (peak sampled every 5 ms minus the RSS just before the run). */
@@ -77,9 +80,10 @@ async function measureRuntime(runtime: Runtime, n: number, bytes: number): Promi
   const server = await startEdgeproc(runtime);
   const floor = await startFloor(runtime);
   const base = `${server.url}/api/v0/processes`;
-  const throughServer = async (size: number) => {
+  const throughServer = (tty: boolean) => async (size: number) => {
     const started = performance.now();
-    const { id } = await okJson<{ id: string }>("POST", `${base}/start`, { command: `head -c ${size} /dev/zero` });
+    const command = `head -c ${size} /dev/zero`;
+    const { id } = await okJson<{ id: string }>("POST", `${base}/start`, { command, tty });
     const reply = await okJson<{ running: boolean; exit_code?: number; total_bytes: number }>(
       "GET",
       `${base}/${id}/output?wait=true`,
@@ -91,17 +95,21 @@ async function measureRuntime(runtime: Runtime, n: number, bytes: number): Promi
     await okJson("DELETE", `${base}/${id}`);
     return ms;
   };
-  const throughShell = (size: number) =>
+  const throughShell = (tty: boolean) => (size: number) =>
     new Promise<number>((resolve, reject) => {
       const started = performance.now();
-      const child = spawn("sh", ["-c", `head -c ${size} /dev/zero | cat > /dev/null`], { stdio: "ignore" });
+      const head = `head -c ${size} /dev/zero`;
+      const script = tty ? `script -q -e -c '${head}' /dev/null` : head;
+      const child = spawn("sh", ["-c", `${script} | cat > /dev/null`], { stdio: "ignore" });
       child.once("error", reject);
       child.once("exit", (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`shell pipe exited ${code}`))));
     });
   const result = {
-    server: { pid: server.pid, read: throughServer, rates: [] as number[], growth: 0, before: 0, hwm: 0 },
+    server: { pid: server.pid, read: throughServer(false), rates: [] as number[], growth: 0, before: 0, hwm: 0 },
+    "server, tty": { pid: server.pid, read: throughServer(true), rates: [] as number[], growth: 0, before: 0, hwm: 0 },
     floor: { pid: floor.pid, read: (size: number) => floor.ingest(size), rates: [] as number[], growth: 0, before: 0, hwm: 0 },
-    "shell pipe": { pid: 0, read: throughShell, rates: [] as number[], growth: Number.NaN, before: 0, hwm: Number.NaN },
+    "shell pipe": { pid: 0, read: throughShell(false), rates: [] as number[], growth: Number.NaN, before: 0, hwm: Number.NaN },
+    "shell tty": { pid: 0, read: throughShell(true), rates: [] as number[], growth: Number.NaN, before: 0, hwm: Number.NaN },
   };
   try {
     // Warm-up: JIT and first allocations are not the pipe's cost.
@@ -124,7 +132,7 @@ async function measureRuntime(runtime: Runtime, n: number, bytes: number): Promi
     await server.stop();
   }
   const floorRates = summarize(result.floor.rates);
-  return (["server", "floor", "shell pipe"] as const).map((variant) => {
+  return (["server", "server, tty", "floor", "shell pipe", "shell tty"] as const).map((variant) => {
     const v = result[variant];
     const rates = summarize(v.rates);
     return {

@@ -16,6 +16,8 @@
  * - **Group identity.** The shell is script's child, not ours: its pid names our group while script lives (script
  *   exits as soon as it reaps the shell), and the group handle's proof after the shell's exit applies as for pipes.
  * - **Resize** is `stty -F /dev/pts/N` on the session's terminal (TIOCSWINSZ; the kernel sends SIGWINCH).
+ * - **The leader's pid** is the prelude's first line of output (`echo $$`), which the spawner reads and removes
+ *   before the command runs, so even a command that exits at once is tracked.
  * @module
  */
 import { spawn } from "node:child_process";
@@ -79,8 +81,9 @@ async function spawnOnTerminal(
     );
   }
   const { cols, rows } = size;
+  // Its first line, the leader's pid, is consumed by the spawner (leaderLine); then the size, then the command.
   const prelude =
-    `stty rows ${rows} cols ${cols} 2>/dev/null; c=$${COMMAND_VAR}; unset ${COMMAND_VAR}; ` +
+    `echo $$; stty rows ${rows} cols ${cols} 2>/dev/null; c=$${COMMAND_VAR}; unset ${COMMAND_VAR}; ` +
     `if [ -n "\${${SHELL_VAR}+set}" ]; then SHELL=$${SHELL_VAR}; unset ${SHELL_VAR}; else unset SHELL; fi; ` +
     `exec ${SHELL} -c "$c"`;
   const env: Record<string, string> = { ...request.env, SHELL, [COMMAND_VAR]: request.command };
@@ -92,8 +95,9 @@ async function spawnOnTerminal(
     stdin: true,
   });
   let leader: number;
+  let output: ReadableStream<Uint8Array>;
   try {
-    leader = await sessionLeader(outer);
+    ({ pid: leader, rest: output } = await leaderLine(outer.output));
   } catch (error) {
     outer.signalGroupNow("SIGKILL");
     throw error;
@@ -107,7 +111,7 @@ async function spawnOnTerminal(
   });
   // Ctrl-C typed on the terminal is SIGINT from the line discipline: delivered as surely as one we send.
   const stdin = outer.stdin && typedInterrupts(outer.stdin, () => delivered.add(SIGNAL_NUMBERS.SIGINT));
-  const inner = spawnedProcess({ pid: leader, output: outer.output, stdin, exited });
+  const inner = spawnedProcess({ pid: leader, output, outputIsByteStream: false, stdin, exited });
   const terminal = ptsPath(leader);
   return {
     ...inner,
@@ -127,28 +131,60 @@ async function spawnOnTerminal(
   };
 }
 
-/** script's child once it leads its own session on the terminal (its pid is then its sid, and it has a tty). */
-async function sessionLeader(outer: SpawnedProcess): Promise<number> {
-  let exited = false;
-  void outer.exited.then(() => (exited = true));
-  const deadline = Date.now() + LEADER_TIMEOUT_MS;
-  for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
-    for (const pid of children(outer.pid)) {
-      const stat = procStat(pid);
-      if (stat && stat.sid === pid && stat.ttyNr !== 0) return pid;
+/**
+ * The pid the prelude prints first, once it runs as the session's leader on the terminal, and the output after
+ * that line. Read from the stream rather than looked up in `/proc`: a quick command (`true`) may have come and gone
+ * before any look. A stream that ends first carries script's own complaint, which the error quotes.
+ */
+async function leaderLine(output: ReadableStream<Uint8Array>): Promise<{ pid: number; rest: ReadableStream<Uint8Array> }> {
+  const reader = output.getReader();
+  const seen: number[] = [];
+  let rest = new Uint8Array(0);
+  const deadline = setTimeout(() => void reader.cancel(), LEADER_TIMEOUT_MS);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        const said = new TextDecoder().decode(new Uint8Array(seen)).trim();
+        throw new SpawnError(`Cannot start on a terminal: script(1) ended before the command ran${said ? `: ${said}` : ""}`);
+      }
+      const newline = value.indexOf(0x0a);
+      if (newline < 0) {
+        seen.push(...value);
+        if (seen.length > 256) throw new SpawnError("Cannot start on a terminal: script(1) said something unexpected.");
+        continue;
+      }
+      seen.push(...value.subarray(0, newline));
+      rest = value.slice(newline + 1);
+      break;
     }
-    if (exited) throw new SpawnError("Cannot start on a terminal: script(1) exited before the command ran.");
-    if (Date.now() > deadline) throw new SpawnError("Cannot start on a terminal: script(1) did not start the command.");
-    await new Promise((resolve) => setTimeout(resolve, wait));
+  } finally {
+    clearTimeout(deadline);
   }
+  const pid = Number(new TextDecoder().decode(new Uint8Array(seen)).trim());
+  if (!Number.isSafeInteger(pid) || pid <= 0) {
+    await reader.cancel();
+    throw new SpawnError("Cannot start on a terminal: script(1) did not start the command.");
+  }
+  return { pid, rest: prepended(rest, reader) };
 }
 
-function children(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ").filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
+/** `first`, then what `reader` reads; cancelling it cancels the reader. */
+function prepended(first: Uint8Array, reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
+  let pending: Uint8Array | null = first.byteLength > 0 ? first : null;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (pending) {
+        controller.enqueue(pending);
+        pending = null;
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 /** Fields of `/proc/<pid>/stat` after the command name (which may hold spaces and parentheses). */
