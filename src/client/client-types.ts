@@ -4,7 +4,12 @@
  * @module
  */
 import type * as v from "valibot";
-import type { DeleteResponseSchema, RunResponseSchema, StdinResponseSchema } from "../wire/response-schemas.ts";
+import type {
+  DeleteResponseSchema,
+  ResizeResponseSchema,
+  RunResponseSchema,
+  StdinResponseSchema,
+} from "../wire/response-schemas.ts";
 import type { ListQuery, OutputQuery, RunRequestSchema, StartRequestSchema, StdinRequestSchema } from "../wire/request-schemas.ts";
 
 /** What `start` sends: the body of `POST /start` as a caller writes it (docs/api.md §3.1, §4.1). */
@@ -18,6 +23,8 @@ export type StdinInput = v.InferInput<typeof StdinRequestSchema>;
 export type RunResponse = v.InferOutput<typeof RunResponseSchema>;
 /** The answer of `POST /{id}/stdin`: how many bytes were written. */
 export type StdinResponse = v.InferOutput<typeof StdinResponseSchema>;
+/** The answer of `POST /{id}/resize`: the terminal's size now. */
+export type ResizeResponse = v.InferOutput<typeof ResizeResponseSchema>;
 /** The answer of `DELETE /{id}`. */
 export type DeleteResponse = v.InferOutput<typeof DeleteResponseSchema>;
 
@@ -44,6 +51,8 @@ export interface OutputOptions extends CallOptions {
   limit?: OutputQuery["limit"];
   /** Wake on `"exit"` (default) or on the first new `"output"`. */
   until?: OutputQuery["until"];
+  /** Text without terminal escape sequences, CRLF as LF (docs/api.md §4.11); cursors stay raw byte offsets. */
+  stripAnsi?: boolean;
 }
 
 /** Options of `signal` (docs/api.md §4.4). */

@@ -19,6 +19,7 @@ import type {
   ListOptions,
   DeleteResponse,
   OutputOptions,
+  ResizeResponse,
   RunInput,
   RunResponse,
 } from "./client-types.ts";
@@ -71,6 +72,8 @@ export interface EdgeprocClient {
    * unknown id throws there. Breaking out of the loop closes the stream on the server.
    */
   stream(id: string, options?: StreamOptions): AsyncGenerator<StreamEvent, void, undefined>;
+  /** `POST /{id}/resize`: a `tty: true` process's new terminal size (docs/api.md §4.11). */
+  resize(id: string, size: { cols: number; rows: number }, options?: CallOptions): Promise<ResizeResponse>;
   /** `DELETE /{id}`: forgets an exited process. */
   delete(id: string, options?: CallOptions): Promise<DeleteResponse>;
   /** `GET /healthz`. */
@@ -131,7 +134,8 @@ export function createClient(options: ClientOptions): EdgeprocClient {
       json<ListResponse>("GET", `${base}/list`, { query: { limit: o.limit, running: o.running }, signal: o.signal }),
     get: (id, o = {}) => json<ProcessInfo>("GET", path(id), { signal: o.signal }),
     output: (id, o = {}) => {
-      const query = { wait: o.wait || undefined, wait_ms: o.waitMs, cursor: o.cursor, limit: o.limit, until: o.until };
+      const { wait, waitMs: wait_ms, cursor, limit, until } = o;
+      const query = { wait: wait || undefined, wait_ms, cursor, limit, until, strip_ansi: o.stripAnsi || undefined };
       return json<OutputResponse>("GET", path(id, "/output"), { query, signal: o.signal });
     },
     signal: (id, signal, o = {}) =>
@@ -143,6 +147,7 @@ export function createClient(options: ClientOptions): EdgeprocClient {
       if (!response.body) return;
       yield* streamEvents(response.body, o.signal);
     },
+    resize: (id, size, o = {}) => json<ResizeResponse>("POST", path(id, "/resize"), { body: size, signal: o.signal }),
     delete: (id, o = {}) => json<DeleteResponse>("DELETE", path(id), { signal: o.signal }),
     health: (o = {}) => json<HealthResponse>("GET", `${root}/healthz`, { signal: o.signal }),
   };

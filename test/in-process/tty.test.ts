@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { createProcessApi, type ProcessApi } from "../../src/create-process-api.ts";
+import { createClient } from "../../src/client/create-client.ts";
 import { createNodeSpawner } from "../../src/runtimes/node/spawner.ts";
 import { assertError } from "../support/assert.ts";
 import { FakeSpawner } from "../support/fake-spawner.ts";
@@ -87,5 +88,24 @@ describe("a spawner without script(1)", () => {
     assert.equal((await call("GET", "/list")).body.processes.length, 0);
     const piped = await call("POST", "/run", { body: { command: "echo ran" } });
     assert.equal(piped.body.output, "ran\n");
+  });
+});
+
+describe("the typed client and terminals", () => {
+  it("starts on a terminal, resizes it and reads it stripped, on this runtime's own spawner", async () => {
+    api = createProcessApi({});
+    const client = createClient({ fetch: api.fetch });
+    const command = "trap 'stty size' WINCH; printf '\\033[32mready\\033[0m\\n'; while :; do sleep 0.05; done";
+    const { id } = await client.start({ command, tty: true, cols: 90, rows: 20 });
+    assert.deepEqual(await client.resize(id, { cols: 100, rows: 30 }), { cols: 100, rows: 30 });
+    assert.deepEqual([(await client.get(id)).cols, (await client.get(id)).rows], [100, 30]);
+    let text = "";
+    for (let cursor = 0, i = 0; !text.includes("30 100") && i < 100; i++) {
+      const read = await client.output(id, { cursor, until: "output", waitMs: 5000, stripAnsi: true });
+      text += read.output;
+      cursor = read.next_cursor ?? cursor;
+    }
+    assert.match(text, /^ready\n(.*\n)*30 100\n/);
+    await client.signal(id, "kill", { waitMs: 5000 });
   });
 });

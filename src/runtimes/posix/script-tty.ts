@@ -169,8 +169,14 @@ async function leaderLine(output: ReadableStream<Uint8Array>): Promise<{ pid: nu
   return { pid, rest: prepended(rest, reader) };
 }
 
+/** What {@link prepended} needs of a reader (structural: Node's and the DOM's reader types differ by version). */
+interface ChunkReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
 /** `first`, then what `reader` reads; cancelling it cancels the reader. */
-function prepended(first: Uint8Array, reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
+function prepended(first: Uint8Array, reader: ChunkReader): ReadableStream<Uint8Array> {
   let pending: Uint8Array | null = first.byteLength > 0 ? first : null;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -180,7 +186,7 @@ function prepended(first: Uint8Array, reader: ReadableStreamDefaultReader<Uint8A
         return;
       }
       const { done, value } = await reader.read();
-      if (done) controller.close();
+      if (done || !value) controller.close();
       else controller.enqueue(value);
     },
     cancel: (reason) => reader.cancel(reason),
