@@ -76,8 +76,7 @@ export class ProcessManager {
   private seq = 0;
   /** Spawns under way: they count against the running limit, and shutdown waits for them. */
   private readonly spawning = new Set<Promise<ManagedProcess>>();
-  /** Kept as a count so the running limit costs nothing per start, however many records are kept. */
-  private running = 0;
+  private running = 0; // a count, so the running limit costs nothing per start however many records are kept
   private closing: Promise<void> | null = null;
   private readonly options: ProcessManagerOptions;
 
@@ -199,7 +198,8 @@ export class ProcessManager {
   }
 
   /** Resizes the terminal of `id` (docs/api.md §4.11). */
-  resize = (id: string, scope: ChatScope, size: TtySize) => resizeTerminal(this.get(id, scope), size);
+  resize = (id: string, scope: ChatScope, size: TtySize): Promise<void> =>
+    resizeTerminal(this.get(id, scope), size);
 
   /** Removes an exited record and its output (docs/api.md §4.8). */
   async delete(id: string, scope: ChatScope): Promise<void> {

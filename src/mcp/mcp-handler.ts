@@ -1,6 +1,7 @@
 /**
  * `createMcpHandler`: a Model Context Protocol endpoint (Streamable HTTP, stateless) that serves the agent tools
- * of `edgeproc/tools`, calling the API in process as the caller, with the caller's token and chat.
+ * of `edgeproc/tools` (Coder's and Codex's by default), calling the API in process as the caller, with the
+ * caller's token and chat.
  * @module
  */
 import { Server } from "@modelcontextprotocol/sdk/server";
@@ -16,6 +17,7 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } fr
 import { type ClientOptions, createClient, type FetchFunction } from "../client/create-client.ts";
 import type { AgentToolOptions } from "../tools/agent-tool.ts";
 import { createAgentTools } from "../tools/create-agent-tools.ts";
+import { createExecSessionStore } from "../tools/exec-session.ts";
 
 /** How the endpoint reaches the API and presents itself. */
 export interface McpHandlerOptions {
@@ -23,8 +25,11 @@ export interface McpHandlerOptions {
   basePath?: string;
   /** Reported to MCP clients as the server's version. */
   version?: string;
-  /** Options of the tools (environment, timeouts, output cap). */
-  tools?: AgentToolOptions;
+  /**
+   * Options of the tools (which set, environment, timeouts, output cap). Their `execSessions` is ignored: the
+   * handler keeps the sessions itself, one store for its lifetime, each caller's chat apart.
+   */
+  tools?: Omit<AgentToolOptions, "execSessions">;
 }
 
 /**
@@ -37,19 +42,18 @@ export interface McpHandlerOptions {
  * ```
  */
 export function createMcpHandler(api: FetchFunction, options: McpHandlerOptions = {}): FetchFunction {
+  // Tools live for one request, but a model's exec session spans many: its cursor stays here, per chat.
+  const sessions = createExecSessionStore();
   return async (request) => {
     // Stateless: no session to resume and nothing to push, so only POST carries messages.
     if (request.method !== "POST") {
       const body = { jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed." }, id: null };
       return Response.json(body, { status: 405, headers: { allow: "POST" } });
     }
-    const client = createClient({
-      baseUrl: "http://internal",
-      fetch: api,
-      basePath: options.basePath,
-      ...caller(request),
-    });
-    const tools = createAgentTools(client, options.tools);
+    const identity = caller(request);
+    const client = createClient({ baseUrl: "http://internal", fetch: api, basePath: options.basePath, ...identity });
+    const execSessions = sessions.scope(identity.chatId ?? "");
+    const tools = createAgentTools(client, { ...options.tools, execSessions });
     const byName = new Map(Object.values(tools).map((tool) => [tool.name as string, tool]));
     const server = new Server({ name: "edgeproc", version: options.version ?? "0.0.0" }, {
       capabilities: { tools: {} },

@@ -2,6 +2,7 @@
  * The shape of an agent tool and the options every tool shares.
  * @module
  */
+import type { ExecSessions } from "./exec-session.ts";
 import type { ObjectJsonSchema } from "./tool-schemas.ts";
 import type { ToolResult } from "./tool-result.ts";
 
@@ -22,11 +23,24 @@ export interface AgentTool<Name extends string = string, Result = unknown> {
   run(args: unknown, context?: ToolCallContext): Promise<ToolResult<Result>>;
 }
 
+/**
+ * Which tools {@link createAgentTools} makes: Coder's four (`execute`, `process_output`, `process_list`,
+ * `process_signal`), Codex's two (`exec_command`, `write_stdin`), or all six.
+ */
+export type ToolSet = "coder" | "codex" | "both";
+
 /** Options of {@link createAgentTools}; every field has coder's default. */
 export interface AgentToolOptions {
+  /** The tools to make (default `"both"`). */
+  toolSet?: ToolSet;
   /**
-   * Environment of every command started by `execute`, over {@link NON_INTERACTIVE_ENV}; `null` removes a
-   * default.
+   * Where `exec_command` keeps its sessions for `write_stdin` (default: new ones for each `createAgentTools`).
+   * Pass a scope of one long-lived store to keep sessions across tool objects, as the MCP handler does.
+   */
+  execSessions?: ExecSessions;
+  /**
+   * Environment of every command started by `execute` or `exec_command`, over {@link NON_INTERACTIVE_ENV}; `null`
+   * removes a default.
    */
   env?: Record<string, string | null>;
   /** `false` drops {@link NON_INTERACTIVE_ENV}. */
@@ -37,12 +51,14 @@ export interface AgentToolOptions {
   maxTimeoutMs?: number;
   /** The longest wait of one request, the server's `maxWaitMs` (5 min); longer waits take several. */
   maxWaitMs?: number;
-  /** Most output bytes in a result (32 KiB). */
+  /** Most output bytes in a result of `execute` or `process_output` (32 KiB); Codex's tools count tokens. */
   maxOutputBytes?: number;
 }
 
 /** Options with every default filled in. */
-export type ResolvedToolOptions = Required<Omit<AgentToolOptions, "env" | "nonInteractiveEnv">> & {
+export type ResolvedToolOptions = Required<
+  Omit<AgentToolOptions, "env" | "nonInteractiveEnv" | "toolSet" | "execSessions">
+> & {
   env: Record<string, string>;
 };
 

@@ -1,6 +1,6 @@
 /**
- * `edgeproc/tools`: coder's agent tools (`execute`, `process_output`, `process_list`, `process_signal`) over
- * an edgeproc client, usable with any LLM SDK.
+ * `edgeproc/tools`: coder's agent tools (`execute`, `process_output`, `process_list`, `process_signal`) and
+ * OpenAI Codex's exec sessions (`exec_command`, `write_stdin`) over an edgeproc client, usable with any LLM SDK.
  * @example
  * ```ts
  * import { createClient } from "edgeproc/client";
@@ -10,7 +10,13 @@
  * ```
  * @module
  */
-export { type AgentTools, createAgentTools } from "./create-agent-tools.ts";
+export {
+  type AgentTools,
+  type CoderTools,
+  type CodexTools,
+  createAgentTools,
+  type ToolsOf,
+} from "./create-agent-tools.ts";
 export {
   type AgentTool,
   type AgentToolOptions,
@@ -18,9 +24,25 @@ export {
   type ResolvedToolOptions,
   resolveToolOptions,
   type ToolCallContext,
+  type ToolSet,
 } from "./agent-tool.ts";
+export {
+  createExecSessionStore,
+  type ExecSession,
+  type ExecSessions,
+  type ExecSessionStore,
+  type ExecSessionStoreOptions,
+} from "./exec-session.ts";
+export { type ExecSessionResult, execText } from "./exec-output.ts";
 export type { ListFailure } from "./process-list-tool.ts";
-export { type ExecuteResult, type SignalResult, toolError, type ToolResult, toolValue } from "./tool-result.ts";
+export {
+  type ExecuteResult,
+  type SignalResult,
+  toolError,
+  type ToolResult,
+  toolText,
+  toolValue,
+} from "./tool-result.ts";
 export * from "./tool-schemas.ts";
 export { capOutput, capSnapshot, MAX_OUTPUT_TO_MODEL } from "./cap-output.ts";
 export { formatDuration, parseDuration } from "./duration.ts";

@@ -5,7 +5,8 @@
 import type { OutputResponse } from "../wire/response-schemas.ts";
 
 /**
- * A tool's answer. `text` is what to hand the model: the JSON of `value`, or the error sentence. `isError`
+ * A tool's answer. `text` is what to hand the model: the JSON of `value` (Codex's plain-text layout for
+ * `exec_command` and `write_stdin`), or the error sentence. `isError`
  * marks bad arguments (MCP's `isError`); a command that failed is still a value, with `success: false`.
  */
 export type ToolResult<T> = { isError: false; value: T; text: string } | { isError: true; text: string };
@@ -40,6 +41,18 @@ export interface SignalResult {
  */
 export function toolValue<T>(value: T): ToolResult<T> {
   return { isError: false, value, text: JSON.stringify(value) };
+}
+
+/**
+ * A successful tool answer carrying `value`, shown to the model as `text` rather than as JSON (the Codex-style
+ * tools answer in Codex's plain-text layout).
+ * @example
+ * ```ts
+ * return toolText(result, execText(result));
+ * ```
+ */
+export function toolText<T>(value: T, text: string): ToolResult<T> {
+  return { isError: false, value, text };
 }
 
 /**

@@ -101,6 +101,92 @@ export const ProcessSignalArgsSchema: Obj<{
 /** The arguments of `process_signal`. */
 export type ProcessSignalArgs = v.InferOutput<typeof ProcessSignalArgsSchema>;
 
+/** A number the model may leave out, at least 0 (the tools clamp it further). */
+type OptionalCount = Opt<
+  v.SchemaWithPipe<readonly [v.NumberSchema<string>, v.MinValueAction<number, 0, string>, Described<number>]>
+>;
+const count = (name: string, description: string): OptionalCount =>
+  v.optional(
+    v.pipe(
+      v.number(`${name} must be a number`),
+      v.minValue(0, `${name} must not be negative`),
+      v.description(description),
+    ),
+  );
+const maxOutputTokens = (): OptionalCount =>
+  count(
+    "max_output_tokens",
+    "Most output to return, in tokens of about 4 bytes (default 10000). Longer output keeps its start and end, " +
+      "with a note of how much was left out.",
+  );
+
+/** The arguments of `exec_command` (Codex's unified exec). */
+export const ExecCommandArgsSchema: Obj<{
+  cmd: RequiredString;
+  workdir: OptionalString;
+  tty: Opt<v.SchemaWithPipe<readonly [v.BooleanSchema<string>, Described<boolean>]>>;
+  yield_time_ms: OptionalCount;
+  max_output_tokens: OptionalCount;
+}> = v.object({
+  cmd: v.pipe(
+    v.string("cmd must be a string"),
+    v.nonEmpty("cmd is required"),
+    v.description("The shell command line to run."),
+  ),
+  workdir: v.optional(
+    v.pipe(v.string("workdir must be a string"), v.description("Directory to run in (default: the server's).")),
+  ),
+  tty: v.optional(
+    v.pipe(
+      v.boolean("tty must be a boolean"),
+      v.description(
+        "Run on a pseudo-terminal (default false): for REPLs, prompts and programs that hold back their output " +
+          "when it goes to a pipe. Escape sequences are removed from the output you get.",
+      ),
+    ),
+  ),
+  yield_time_ms: count(
+    "yield_time_ms",
+    "How long to wait for the command to finish before answering with what it printed so far (default 10000, " +
+      "at most 300000). It keeps running after that.",
+  ),
+  max_output_tokens: maxOutputTokens(),
+});
+/** The arguments of `exec_command`. */
+export type ExecCommandArgs = v.InferOutput<typeof ExecCommandArgsSchema>;
+
+/** The arguments of `write_stdin` (Codex's unified exec). */
+export const WriteStdinArgsSchema: Obj<{
+  session_id: v.SchemaWithPipe<
+    readonly [v.UnionSchema<[v.NumberSchema<undefined>, v.StringSchema<undefined>], string>, Described<number | string>]
+  >;
+  chars: OptionalString;
+  yield_time_ms: OptionalCount;
+  max_output_tokens: OptionalCount;
+}> = v.object({
+  session_id: v.pipe(
+    v.union([v.number(), v.string()], "session_id must be the number exec_command answered"),
+    v.description("The session_id that exec_command answered for a command still running."),
+  ),
+  chars: v.optional(
+    v.pipe(
+      v.string("chars must be a string"),
+      v.description(
+        'Text to type into the command, e.g. "ls\\n" (include the newline). Leave it out or empty to only wait ' +
+          'for more output. "\\u0003" interrupts like Ctrl-C, "\\u0004" ends the input like Ctrl-D.',
+      ),
+    ),
+  ),
+  yield_time_ms: count(
+    "yield_time_ms",
+    "How long to collect output before answering, unless the command ends first: after writing chars, default " +
+      "250 and at most 30000; when only waiting, at least 5000 and at most 300000.",
+  ),
+  max_output_tokens: maxOutputTokens(),
+});
+/** The arguments of `write_stdin`. */
+export type WriteStdinArgs = v.InferOutput<typeof WriteStdinArgsSchema>;
+
 /** A JSON Schema of an object, as tool-calling APIs (and MCP's `inputSchema`) expect it. */
 export interface ObjectJsonSchema {
   type: "object";

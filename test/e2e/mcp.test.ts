@@ -34,7 +34,8 @@ describe(`mcp over HTTP on ${testRuntime()}`, () => {
 
   it("lists the four tools with their input schemas", T, async () => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ["execute", "process_list", "process_output", "process_signal"]);
+    const names = ["exec_command", "execute", "process_list", "process_output", "process_signal", "write_stdin"];
+    assert.deepEqual(tools.map((t) => t.name).sort(), names);
     for (const tool of tools) {
       assert.equal(tool.inputSchema.type, "object");
       assert.ok(tool.description && tool.description.length > 20);

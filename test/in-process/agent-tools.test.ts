@@ -6,7 +6,7 @@ import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { createClient, type EdgeprocClient, type FetchFunction } from "../../src/client/index.ts";
 import { createProcessApi, type ProcessApi } from "../../src/index.ts";
-import { type AgentTools, capOutput, createAgentTools, formatDuration, parseDuration } from "../../src/tools/index.ts";
+import { type CoderTools, capOutput, createAgentTools, formatDuration, parseDuration } from "../../src/tools/index.ts";
 import type { ToolResult } from "../../src/tools/index.ts";
 import { SLEEPER } from "../support/fixtures.ts";
 import { testRuntime } from "../support/runtime.ts";
@@ -14,13 +14,13 @@ import { testRuntime } from "../support/runtime.ts";
 const T = { timeout: 60_000 };
 let api: ProcessApi;
 let client: EdgeprocClient;
-let tools: AgentTools;
+let tools: CoderTools;
 
 before(() => {
   // A known environment, so what the tools add is all a command sees.
   api = createProcessApi({ env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
   client = clientOver(api.fetch);
-  tools = createAgentTools(client);
+  tools = createAgentTools(client, { toolSet: "coder" });
 });
 
 after(async () => {
