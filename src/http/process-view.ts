@@ -36,6 +36,7 @@ function stateFields(proc: ManagedProcess) {
     ...(proc.lastOutputAtMs !== null && { last_output_at_ms: proc.lastOutputAtMs }),
     stdin_open: proc.stdinOpen,
     group_alive: proc.groupAlive,
+    ...ttyFields(proc),
   };
   return state;
 }

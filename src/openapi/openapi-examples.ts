@@ -48,6 +48,7 @@ const output: OutputResponse = {
   last_output_at_ms: STARTED_MS + 12_470,
   stdin_open: false,
   group_alive: false,
+  tty: false,
 };
 
 const started: StartResponse = { id: ID, started: true };

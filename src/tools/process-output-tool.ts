@@ -4,6 +4,7 @@
  * @module
  */
 import type { EdgeprocClient } from "../client/create-client.ts";
+import { stripAnsi } from "../output/strip-ansi.ts";
 import type { OutputResponse } from "../wire/response-schemas.ts";
 import type { AgentTool, ResolvedToolOptions } from "./agent-tool.ts";
 import { defineTool } from "./define-tool.ts";
@@ -56,6 +57,8 @@ export function processOutputTool(
         return toolValue(failure(`get process output: ${errorText(again)}`));
       }
     }
+    // A terminal's output is read as text for the model: no escape sequences, LF line ends (docs/api.md §4.11).
+    if (snapshot.tty) snapshot = { ...snapshot, output: stripAnsi(snapshot.output).text };
     if (!snapshot.running) return toolValue(exited(snapshot, options));
     // Success is not decided yet; coder reports true with a note.
     const result = exited(snapshot, options);

@@ -130,6 +130,9 @@ const OUTPUT_STATE_FIELDS = [
   "last_output_at_ms",
   "stdin_open",
   "group_alive",
+  "tty",
+  "cols",
+  "rows",
 ] as const;
 
 /** The fields of an output answer: the snapshot or read, and the process's state as ProcessInfo reports it. */

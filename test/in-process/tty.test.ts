@@ -6,6 +6,7 @@ import { afterEach, describe, it } from "node:test";
 import { createProcessApi, type ProcessApi } from "../../src/create-process-api.ts";
 import { createClient } from "../../src/client/create-client.ts";
 import { createNodeSpawner } from "../../src/runtimes/node/spawner.ts";
+import { createAgentTools } from "../../src/tools/create-agent-tools.ts";
 import { assertError } from "../support/assert.ts";
 import { FakeSpawner } from "../support/fake-spawner.ts";
 import { caller } from "../support/http.ts";
@@ -107,5 +108,20 @@ describe("the typed client and terminals", () => {
     }
     assert.match(text, /^ready\n(.*\n)*30 100\n/);
     await client.signal(id, "kill", { waitMs: 5000 });
+  });
+});
+
+describe("Coder's process_output on a terminal", () => {
+  it("answers the text without escape sequences, the output response saying tty", async () => {
+    api = createProcessApi({});
+    const client = createClient({ fetch: api.fetch });
+    const { id } = await client.start({ command: "printf '\\033[31mred\\033[0m\\n'", tty: true });
+    const raw = await client.output(id, { wait: true });
+    assert.equal(raw.tty, true);
+    assert.equal(raw.output, "\u001b[31mred\u001b[0m\r\n");
+    const tools = createAgentTools(client, { toolSet: "coder" });
+    const result = await tools.process_output.run({ process_id: id });
+    assert.ok(!("isError" in result && result.isError), result.text);
+    assert.equal(JSON.parse(result.text).output, "red\n");
   });
 });
