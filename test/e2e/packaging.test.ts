@@ -226,7 +226,7 @@ describe(`packaging on ${runtime}`, () => {
       version: pkg.version,
       output: "packaged\n",
       exit_code: 0,
-      tools: ["execute", "process_output", "process_list", "process_signal"],
+      tools: ["execute", "process_output", "process_list", "process_signal", "exec_command", "write_stdin"],
       helper: "served\n",
       // The MCP SDK is an optional peer dependency, not installed here.
       mcp: [
@@ -302,7 +302,7 @@ describe(`packaging on ${runtime}`, () => {
     const { stdout } = await run(cmd, args, app);
     assert.deepEqual(JSON.parse(stdout.trim().split("\n").at(-1)!), {
       status: 200,
-      tools: ["execute", "process_output", "process_list", "process_signal"],
+      tools: ["execute", "process_output", "process_list", "process_signal", "exec_command", "write_stdin"],
     });
   });
 });
