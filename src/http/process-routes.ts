@@ -49,9 +49,14 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
 
   app.post("/run", async (c) => {
     const { wait_ms, strip_ansi, ...body } = await json(c, runSchema);
+    const stripQuery = c.req.query("strip_ansi");
+    if (stripQuery !== undefined && stripQuery !== "true" && stripQuery !== "false") {
+      const detail = 'strip_ansi must be "true" or "false".';
+      throw new ProcessApiError("invalid_request", detail, undefined, [{ field: "strip_ansi", detail }]);
+    }
     const { process, started } = await manager.start(startOptions(body), chatScope(c.req.raw.headers));
     await manager.waitForExit(process, wait_ms ?? limits.maxWaitMs, c.req.raw.signal);
-    const strip = strip_ansi ?? c.req.query("strip_ansi") === "true";
+    const strip = strip_ansi ?? stripQuery === "true";
     return c.json({ ...startResponse(process, started, body.client_token), ...outputBody(process, { strip }) });
   });
 

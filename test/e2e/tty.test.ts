@@ -106,6 +106,21 @@ describe(`tty: true on ${testRuntime()}`, () => {
     assertError(await call("POST", "/nope/resize", { body: { cols: 80, rows: 24 } }), 404, "not_found");
   });
 
+  it("refuses a browser's cross-site resize: 403 with a foreign Origin, 415 for text/plain; the size stays", T, async () => {
+    const id = await start({ command: "sleep 300" });
+    const body = JSON.stringify({ cols: 10, rows: 5 });
+    const url = `${server.url}/api/v0/processes/${id}/resize`;
+    const foreign = await fetch(url, { method: "POST", body, headers: { Origin: "http://evil.example", "content-type": "application/json" } });
+    assert.equal(foreign.status, 403);
+    assert.equal(((await foreign.json()) as { code: string }).code, "forbidden_origin");
+    const plain = await fetch(url, { method: "POST", body, headers: { "content-type": "text/plain;charset=UTF-8" } });
+    assert.equal(plain.status, 415);
+    await plain.body?.cancel();
+    const info = (await call("GET", `/${id}`)).body;
+    assert.deepEqual([info.cols, info.rows], [80, 24]);
+    await call("POST", `/${id}/signal`, { body: { signal: "kill", wait_ms: 5000 } });
+  });
+
   it("refuses a size out of range, or without tty: true", T, async () => {
     for (const body of [
       { command: "true", tty: true, cols: 0 },
@@ -131,6 +146,10 @@ describe(`tty: true on ${testRuntime()}`, () => {
     const viaBody = await call("POST", "/run", { body: { command, tty: true, strip_ansi: true } });
     assert.equal(viaBody.body.output, "red done\n");
     assertError(await call("GET", `/${run.body.id}/output?strip_ansi=yes`), 400, "invalid_request");
+    // A bad value on /run is refused before anything runs.
+    const before = (await call("GET", "/list?limit=1000")).body.processes.length as number;
+    assertError(await call("POST", "/run?strip_ansi=yes", { body: { command, tty: true } }), 400, "invalid_request");
+    assert.equal((await call("GET", "/list?limit=1000")).body.processes.length, before, "nothing ran");
   });
 
   it("streams a line-buffering program live on a terminal, and not through a pipe", T, async () => {
