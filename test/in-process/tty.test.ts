@@ -98,9 +98,15 @@ describe("the typed client and terminals", () => {
     const client = createClient({ fetch: api.fetch });
     const command = "trap 'stty size' WINCH; printf '\\033[32mready\\033[0m\\n'; while :; do sleep 0.05; done";
     const { id } = await client.start({ command, tty: true, cols: 90, rows: 20 });
+    // Resize only once the trap is set ("ready" is printed after it), or the SIGWINCH may come first and be lost.
+    const first = await client.output(id, { cursor: 0, until: "output", waitMs: 10_000, stripAnsi: true });
+    let text = first.output;
+    for (let i = 0; !text.includes("ready") && i < 100; i++) {
+      text += (await client.output(id, { cursor: first.next_cursor, until: "output", waitMs: 100, stripAnsi: true })).output;
+    }
     assert.deepEqual(await client.resize(id, { cols: 100, rows: 30 }), { cols: 100, rows: 30 });
     assert.deepEqual([(await client.get(id)).cols, (await client.get(id)).rows], [100, 30]);
-    let text = "";
+    text = "";
     for (let cursor = 0, i = 0; !text.includes("30 100") && i < 100; i++) {
       const read = await client.output(id, { cursor, until: "output", waitMs: 5000, stripAnsi: true });
       text += read.output;
