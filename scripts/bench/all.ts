@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, one after the other, each in its own process against fresh servers, then the
  * summary with the targets. Name benchmarks to run only those: `bun scripts/bench/all.ts p1 p3`; `cost` (the
- * per-request CPU profile of request-cost.ts) and `binary` (the single executable's cold start) run only when named.
+ * per-request CPU profile of request-cost.ts), `binary` (the single executable's cold start) and `p6` (pattern
+ * waiters on a flood, wake latency of until=match) run only when named.
  *
  * Knobs (environment): BENCH_RUNTIMES=bun,node,deno; BENCH_P1_N, BENCH_P2_N, BENCH_P2_BYTES, BENCH_P3_N,
  * BENCH_P4_PROCS, BENCH_P4_WAITERS, BENCH_P4_SNAPSHOTS, BENCH_P5_N, BENCH_BINARY_N; BENCH_SKIP_SANDBOX_AGENT=1;
@@ -23,6 +24,7 @@ const BENCHES = {
   p3: "p3-wake.ts",
   p4: "p4-scale.ts",
   p5: "p5-cold-start.ts",
+  p6: "p6-wait-match.ts",
   cost: "request-cost.ts",
   binary: "binary-cold-start.ts",
 } as const;

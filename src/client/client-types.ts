@@ -37,6 +37,8 @@ export interface CallOptions {
 export interface ListOptions extends CallOptions {
   limit?: ListQuery["limit"];
   running?: boolean;
+  /** Add the liveness figures of docs/api.md §4.12 to each process (one look at `/proc` per running process). */
+  stats?: boolean;
 }
 
 /** The query of `output` (docs/api.md §3.3, §4.5) in camelCase. */
@@ -49,8 +51,17 @@ export interface OutputOptions extends CallOptions {
   cursor?: OutputQuery["cursor"];
   /** Most bytes of an incremental read. */
   limit?: OutputQuery["limit"];
-  /** Wake on `"exit"` (default) or on the first new `"output"`. */
+  /**
+   * Wake on `"exit"` (default), on the first new `"output"`, on the first line that matches `pattern` (`"match"`:
+   * the answer's `match`), or once the group listens on `port` (`"port"`: the answer's `listening`).
+   */
   until?: OutputQuery["until"];
+  /** The JavaScript regular expression of `until: "match"` (linear-time: no lookaround, no backreferences). */
+  pattern?: string;
+  /** Its flags: any of `i`, `m`, `s`, `u`, `v`. */
+  flags?: string;
+  /** The TCP port of `until: "port"`. */
+  port?: number;
   /** Text without terminal escape sequences, CRLF as LF (docs/api.md §4.11); cursors stay raw byte offsets. */
   stripAnsi?: boolean;
 }

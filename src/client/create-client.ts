@@ -131,11 +131,15 @@ export function createClient(options: ClientOptions): EdgeprocClient {
     start: (body, o = {}) => json<StartResponse>("POST", `${base}/start`, { body, signal: o.signal }),
     run: (body, o = {}) => json<RunResponse>("POST", `${base}/run`, { body, signal: o.signal }),
     list: (o = {}) =>
-      json<ListResponse>("GET", `${base}/list`, { query: { limit: o.limit, running: o.running }, signal: o.signal }),
+      json<ListResponse>("GET", `${base}/list`, {
+        query: { limit: o.limit, running: o.running, stats: o.stats || undefined },
+        signal: o.signal,
+      }),
     get: (id, o = {}) => json<ProcessInfo>("GET", path(id), { signal: o.signal }),
     output: (id, o = {}) => {
-      const { wait, waitMs: wait_ms, cursor, limit, until } = o;
-      const query = { wait: wait || undefined, wait_ms, cursor, limit, until, strip_ansi: o.stripAnsi || undefined };
+      const { wait, waitMs: wait_ms, cursor, limit, until, pattern, flags, port } = o;
+      const strip_ansi = o.stripAnsi || undefined;
+      const query = { wait: wait || undefined, wait_ms, cursor, limit, until, pattern, flags, port, strip_ansi };
       return json<OutputResponse>("GET", path(id, "/output"), { query, signal: o.signal });
     },
     signal: (id, signal, o = {}) =>

@@ -6,12 +6,15 @@ import type { OutputBudget } from "../output/output-budget.ts";
 import { OutputLog, type CursorRead, type OutputSnapshot } from "../output/output-log.ts";
 import type { Limits } from "./limits.ts";
 import { pumpOutput } from "./output-pump.ts";
-import type { ExitStatus, SignalName, SpawnedProcess, TtySize } from "./spawner.ts";
+import type { ExitStatus, ListeningSocket, MemberStats, SignalName, SpawnedProcess, TtySize } from "./spawner.ts";
 import type { StartParams } from "./start-params.ts";
 import { StdinQueue, type StdinWriteResult } from "./stdin-queue.ts";
 import { MAX_TIMER_MS } from "./wait.ts";
 
 export type { StartParams } from "./start-params.ts";
+
+/** Receives a chunk of output and the offset of its first byte. */
+export type ChunkListener = (bytes: Uint8Array, offset: number) => void;
 
 /**
  * A process the manager tracks, from spawn until its record is reaped. Its state is read-only outside: only the
@@ -46,6 +49,7 @@ export class ManagedProcess {
   readonly #now: () => number;
   #markExited!: () => void;
   #outputWaiters = new Set<() => void>();
+  #chunkListeners = new Set<ChunkListener>();
   #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   #killTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -140,6 +144,20 @@ export class ManagedProcess {
     });
   }
 
+  /**
+   * Hands every chunk of output to `listener` as it is logged, with its offset (the bytes may be reused after the
+   * call), until the returned function is called.
+   */
+  onOutputChunk(listener: ChunkListener): () => void {
+    this.#chunkListeners.add(listener);
+    return () => void this.#chunkListeners.delete(listener);
+  }
+
+  /** Raw retained bytes from `from` ({@link OutputLog.readBytes}). */
+  readBytes(from: number, limit: number): { bytes: Uint8Array; start: number } {
+    return this.#log.readBytes(from, limit);
+  }
+
   /** Arms the timeout of docs/api.md §4.1: SIGTERM to the group, SIGKILL after the grace. */
   armTimeout(timeoutMs: number, graceMs: number): void {
     // A longer timer would fire at once (see MAX_TIMER_MS): wait in steps.
@@ -171,6 +189,17 @@ export class ManagedProcess {
   /** The pids of this record's group still alive; `[]` once the group is gone. */
   groupMembers(): Promise<number[]> {
     return this.#child.groupMembers();
+  }
+
+  /** The group's live members with CPU and memory (docs/api.md §4.12); `[]` once the group is gone. */
+  async groupStats(): Promise<MemberStats[]> {
+    return this.groupAlive && this.#child.groupStats ? this.#child.groupStats() : [];
+  }
+
+  /** The TCP sockets the group's live members (or `pids` of them) listen on; `[]` once the group is gone. */
+  async listeningSockets(pids?: number[]): Promise<ListeningSocket[]> {
+    if (pids?.length === 0) return [];
+    return this.groupAlive && this.#child.listeningSockets ? this.#child.listeningSockets(pids) : [];
   }
 
   /** Bytes of output memory this record holds (head and window). */
@@ -213,7 +242,9 @@ export class ManagedProcess {
     // After the pipe grace the log is ended but the pipe is still drained, so a descendant that keeps writing
     // keeps running (docs/api.md §3.5) instead of dying of SIGPIPE.
     if (this.#log.ended) return;
+    const offset = this.#log.totalBytes;
     this.#log.append(bytes);
+    if (this.#chunkListeners.size > 0) for (const listener of [...this.#chunkListeners]) listener(bytes, offset);
     this.#lastOutputAtMs = this.#now();
     if (this.#outputWaiters.size > 0) for (const check of [...this.#outputWaiters]) check();
   }

@@ -40,6 +40,24 @@ export interface ExitStatus {
   signal: string | null;
 }
 
+/** One live member of a group, for liveness (docs/api.md §4.12). */
+export interface MemberStats {
+  pid: number;
+  /** The state letter of `/proc/<pid>/stat`: R, S, D, T, t, I, ... */
+  state: string;
+  /** User + system CPU time so far. */
+  cpuMs: number;
+  rssBytes: number;
+}
+
+/** A TCP socket in state LISTEN that a member of a group holds. */
+export interface ListeningSocket {
+  port: number;
+  /** The local address: `0.0.0.0`, `127.0.0.1`, `::`, `::1`, `::ffff:127.0.0.1`... */
+  address: string;
+  pid: number;
+}
+
 /** A running shell, leader of its own session and process group (pgid = pid). */
 export interface SpawnedProcess {
   /** The shell's pid, which is also its process group id. */
@@ -68,6 +86,13 @@ export interface SpawnedProcess {
   groupMembers(): Promise<number[]>;
   /** True while the group may still have members (cheap; {@link groupMembers} proves it). */
   readonly groupAlive: boolean;
+  /** The group's live members with their CPU and memory; `[]` once the group is gone. */
+  groupStats?(): Promise<MemberStats[]>;
+  /**
+   * The TCP sockets the group's live members listen on (or those of `pids`, members found by {@link groupStats});
+   * `[]` once the group is gone.
+   */
+  listeningSockets?(pids?: number[]): Promise<ListeningSocket[]>;
   /**
    * A terminal's new size (the foreground job gets SIGWINCH); present for a {@link SpawnRequest.tty} spawn only.
    * @throws {Error} when the terminal is gone.

@@ -3,7 +3,6 @@
  * @module
  */
 import { Hono, type Context } from "hono";
-import type { ManagedProcess } from "../core/managed-process.ts";
 import type { ProcessManager } from "../core/process-manager.ts";
 import type { StartOptions } from "../core/start-params.ts";
 import { notFound, ProcessApiError } from "../core/errors.ts";
@@ -15,15 +14,15 @@ import {
   SignalRequestSchema,
   startRequestSchema,
   StdinRequestSchema,
-  type OutputQuery,
   type StartRequest,
 } from "../wire/request-schemas.ts";
 import { SIGNALS } from "../wire/signals.ts";
 import { chatScope } from "./chat-headers.ts";
-import { outputBody, processInfo, signalResponse, startResponse } from "./process-view.ts";
+import { liveness, outputBody, processInfo, signalResponse, startResponse } from "./process-view.ts";
 import { streamOutput } from "./stream-route.ts";
 import { decodeStdin } from "./stdin-data.ts";
 import { jsonBody, parseWith } from "./validate.ts";
+import { awaitCondition, waitCondition } from "./wait-condition.ts";
 
 /**
  * The Hono sub-app of every process route, to mount at the base path.
@@ -48,32 +47,43 @@ export function processRoutes(manager: ProcessManager, options: { heartbeatMs?: 
   });
 
   app.post("/run", async (c) => {
-    const { wait_ms, strip_ansi, ...body } = await json(c, runSchema);
+    const { wait_ms, strip_ansi, until, pattern, flags, port, ...body } = await json(c, runSchema);
     const stripQuery = c.req.query("strip_ansi");
     if (stripQuery !== undefined && stripQuery !== "true" && stripQuery !== "false") {
       const detail = 'strip_ansi must be "true" or "false".';
       throw new ProcessApiError("invalid_request", detail, undefined, [{ field: "strip_ansi", detail }]);
     }
-    const { process, started } = await manager.start(startOptions(body), chatScope(c.req.raw.headers));
-    await manager.waitForExit(process, wait_ms ?? limits.maxWaitMs, c.req.raw.signal);
+    // Checked before anything runs: a bad pattern starts nothing.
+    const condition = waitCondition({ until, pattern, flags, port });
+    const options = startOptions(body);
+    const { process, started } = await manager.start(options, chatScope(c.req.raw.headers));
+    const waited = await awaitCondition(manager, process, condition, 0, wait_ms ?? limits.maxWaitMs, c.req.raw.signal);
     const strip = strip_ansi ?? stripQuery === "true";
-    return c.json({ ...startResponse(process, started, body.client_token), ...outputBody(process, { strip }) });
+    const reply = { ...startResponse(process, started, body.client_token), ...outputBody(process, { strip }) };
+    return c.json({ ...reply, ...waited });
   });
 
-  app.get("/list", (c) => {
+  app.get("/list", async (c) => {
     const query = parseWith(ListQuerySchema, c.req.query());
     const running = query.running === undefined ? undefined : query.running === "true";
     const processes = manager.list(chatScope(c.req.raw.headers), { limit: query.limit, running });
-    return c.json({ processes: processes.map(processInfo) });
+    if (query.stats !== "true") return c.json({ processes: processes.map(processInfo) });
+    const withStats = await Promise.all(processes.map(async (p) => ({ ...processInfo(p), ...(await liveness(p)) })));
+    return c.json({ processes: withStats });
   });
 
-  app.get("/:id", (c) => c.json(processInfo(manager.get(c.req.param("id"), chatScope(c.req.raw.headers)))));
+  app.get("/:id", async (c) => {
+    const proc = manager.get(c.req.param("id"), chatScope(c.req.raw.headers));
+    return c.json({ ...processInfo(proc), ...(await liveness(proc)) });
+  });
 
   app.get("/:id/output", async (c) => {
     const proc = manager.get(c.req.param("id"), chatScope(c.req.raw.headers));
     const query = parseWith(outputSchema, c.req.query());
-    await waitPerQuery(manager, proc, query, c);
-    return c.json(outputBody(proc, { ...query, strip: query.strip_ansi === "true" }));
+    const condition = waitCondition(query);
+    const waitMs = query.wait_ms ?? (query.wait === "true" ? manager.limits.maxWaitMs : 0);
+    const waited = await awaitCondition(manager, proc, condition, query.cursor, waitMs, c.req.raw.signal);
+    return c.json({ ...outputBody(proc, { ...query, strip: query.strip_ansi === "true" }), ...waited });
   });
 
   app.get("/:id/stream", (c) => streamOutput(c, manager, options.heartbeatMs));
@@ -134,17 +144,4 @@ function startOptions(body: StartRequest): StartOptions {
     cols: body.cols,
     rows: body.rows,
   };
-}
-
-async function waitPerQuery(manager: ProcessManager, proc: ManagedProcess, query: OutputQuery, c: Context) {
-  const waitMs = query.wait_ms ?? (query.wait === "true" ? manager.limits.maxWaitMs : 0);
-  if (waitMs <= 0) return;
-  const signal = c.req.raw.signal;
-  if (query.until === "output") {
-    // Bytes already readable at the cursor answer at once; else wake on the next byte written.
-    if (query.cursor !== undefined && proc.read(query.cursor, 1).next_cursor > query.cursor) return;
-    await manager.waitForOutput(proc, proc.totalBytes, waitMs, signal);
-  } else {
-    await manager.waitForExit(proc, waitMs, signal);
-  }
 }

@@ -79,6 +79,35 @@ export function processInfo(proc: ManagedProcess): ProcessInfo {
   return info;
 }
 
+/** The liveness fields of docs/api.md §4.12. */
+type Liveness = Pick<ProcessInfo, "group_members" | "cpu_ms" | "rss_bytes" | "state" | "listening_ports">;
+type State = NonNullable<ProcessInfo["state"]>;
+/** `/proc`'s state letters as the wire's five: traced is stopped, dead is a zombie, idle or waking is sleeping. */
+const STATES: Record<string, State> = { R: "R", S: "S", D: "D", T: "T", t: "T", Z: "Z", X: "Z" };
+
+/**
+ * What the group's live members do (docs/api.md §4.12): one look at `/proc`.
+ * @example
+ * ```ts
+ * c.json({ ...processInfo(proc), ...(await liveness(proc)) });
+ * ```
+ */
+export async function liveness(proc: ManagedProcess): Promise<Liveness> {
+  const members = await proc.groupStats();
+  const ports = await proc.listeningSockets(members.map((m) => m.pid));
+  const fields: Liveness = {
+    group_members: members.length,
+    cpu_ms: Math.round(members.reduce((sum, m) => sum + m.cpuMs, 0)),
+    rss_bytes: members.reduce((sum, m) => sum + m.rssBytes, 0),
+    listening_ports: [...new Set(ports.map((s) => s.port))],
+  };
+  // The leader's state while it lives, else the busiest member's.
+  let shown = members.find((m) => m.pid === proc.pid);
+  if (!shown) for (const m of members) if (!shown || m.cpuMs > shown.cpuMs) shown = m;
+  if (shown) fields.state = STATES[shown.state] ?? "S";
+  return fields;
+}
+
 /**
  * The output answer (docs/api.md §3.3, §4.5): state first, then output, so `running: false` always comes with
  * the final bytes.

@@ -116,6 +116,7 @@ export function routeOperations(limits: Limits): RouteOperation[] {
         describe: {
           limit: "Most entries to return, 1..1000 (default 10).",
           running: "Only running (`true`) or only exited (`false`) processes.",
+          stats: "`true`: add the liveness figures of `GET /{id}` to each process (one look at `/proc` each).",
         },
         example: EXAMPLES.listQuery,
       },
@@ -128,7 +129,9 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       path: "/{id}",
       operationId: "getProcess",
       summary: "One process",
-      description: "The `ProcessInfo` of one process (docs/api.md §4.3).",
+      description:
+        "The `ProcessInfo` of one process (docs/api.md §4.3) with its liveness (§4.12): `group_members`, `cpu_ms`, " +
+        "`rss_bytes`, `state` and `listening_ports` of the group's live members.",
       chatScoped: true,
       ok: { description: "The process.", schema: "ProcessInfo", example: EXAMPLES.processInfo },
       errors: ["not_found"],
@@ -140,14 +143,22 @@ export function routeOperations(limits: Limits): RouteOperation[] {
       summary: "Output of a process",
       description:
         "A head+tail snapshot of the output (docs/api.md §3.3), or with `cursor` an incremental read (docs/api.md §4.5). " +
-        "`wait=true` or `wait_ms` block until the process exits (or, with `until=output`, writes).",
+        "`wait=true` or `wait_ms` block until the process exits, or with `until` until it writes, prints a line that " +
+        "matches `pattern` (the answer's `match`) or listens on `port` (the answer's `listening`).",
       chatScoped: true,
       query: {
         schema: outputQuerySchema(limits),
         describe: {
           wait: "`true` blocks until the exit or the longest wait; any other value is a plain snapshot.",
           wait_ms: `Block for at most this many milliseconds, 0..${limits.maxWaitMs}.`,
-          until: "`exit` (default) wakes on exit; `output` also on new output.",
+          until:
+            "`exit` (default) wakes on exit; `output` also on new output; `match` on the first line that matches " +
+            "`pattern` among those ending after `cursor` (default 0); `port` once a group member listens on `port`.",
+          pattern:
+            "A JavaScript regular expression, at most 1024 characters, run by a linear-time matcher (no lookaround, " +
+            "no backreferences) on each line without escape sequences, on its first 2048 characters.",
+          flags: "Flags of `pattern`: any of `i`, `m`, `s`, `u`, `v`.",
+          port: "The TCP port of `until=port`, 1..65535 (IPv4 or IPv6, any address).",
           cursor: "Byte offset to read from; switches to incremental mode.",
           limit: `Most bytes of an incremental read, 1..${Math.max(limits.windowBytes, 1 << 20)} (default 65536).`,
           strip_ansi: "`true`: terminal escape sequences removed and CRLF as LF (docs/api.md §4.11); cursors stay " +

@@ -6,6 +6,9 @@
 
 import { isSurrogatePair, utf8ByteLength } from "./utf8.ts";
 
+/** The default longest line of a snapshot, in UTF-8 bytes; also the part of a line `until=match` looks at. */
+export const MAX_LINE_BYTES = 2048;
+
 /** What replaces the end of a line that was cut. */
 export const LINE_CUT_SUFFIX = " ... [truncated]";
 

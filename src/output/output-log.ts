@@ -227,6 +227,28 @@ export class OutputLog implements BudgetedLog {
     return { output: decodeUtf8(bytes.slice(start, next)), cursor: start, next_cursor: next, gap_bytes: gap };
   }
 
+  /**
+   * Up to `limit` raw bytes from absolute offset `from` (clamped), starting at the oldest retained byte when `from`
+   * was dropped, and stopping at a hole; `start` tells where they begin. Characters may be split (unlike
+   * {@link read}); the bytes may be a view, valid until the next append.
+   * @example
+   * ```ts
+   * const log = new OutputLog();
+   * log.append(new Uint8Array([1, 2, 3]));
+   * log.readBytes(1, 10); // { bytes: Uint8Array [2, 3], start: 1 }
+   * ```
+   */
+  readBytes(from: number, limit: number): { bytes: Uint8Array; start: number } {
+    const bytes = this.#bytes;
+    const hole = bytes.headLength < bytes.windowStart;
+    let start = Math.min(bytes.total, Math.max(0, Math.floor(from)));
+    if (hole && start >= bytes.headLength && start < bytes.windowStart) start = bytes.windowStart;
+    let end = Math.min(bytes.total, start + Math.max(1, limit));
+    if (hole && start < bytes.headLength) end = Math.min(end, bytes.headLength);
+    // A view into the log: the caller uses it before the next append.
+    return { bytes: bytes.slice(start, end), start };
+  }
+
   // Where readers stop: everything once ended, else before an unfinished trailing character.
   #readableEnd(): number {
     const { total, byteAt } = this.#bytes;

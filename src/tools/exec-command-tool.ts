@@ -12,12 +12,14 @@ import { clamp, type ExecSessionResult, outputBudget } from "./exec-output.ts";
 import type { ExecSessions } from "./exec-session.ts";
 import { errorText, toolError } from "./tool-result.ts";
 import { ExecCommandArgsSchema } from "./tool-schemas.ts";
+import { waitForProblem } from "./wait-until-exit.ts";
 
 const DESCRIPTION =
   "Run a shell command line (sh -c) and wait up to yield_time_ms for it to finish. The answer holds what it " +
   "printed so far and, if it finished, its exit code; if it is still running, a session_id instead: pass that to " +
   "write_stdin to type input into the command or to wait for more of its output. Set tty to true for programs " +
-  "that need a terminal (REPLs, prompts) or that only print in big blocks when not on one.";
+  "that need a terminal (REPLs, prompts) or that only print in big blocks when not on one. To start a server and " +
+  "go on once it is ready, give wait_for: {pattern: 'ready|listening'} or {port: 3000}.";
 
 /** Codex's bounds of `yield_time_ms` for `exec_command`, with the issue's longer ceiling (5 min). */
 export const EXEC_YIELD_MS = { default: 10_000, min: 250, max: 300_000 } as const;
@@ -36,6 +38,8 @@ export function execCommandTool(
   sessions: ExecSessions,
 ): AgentTool<"exec_command", ExecSessionResult> {
   return defineTool("exec_command", DESCRIPTION, ExecCommandArgsSchema, async (input, context) => {
+    const problem = input.wait_for && waitForProblem(input.wait_for);
+    if (problem) return toolError(problem);
     const startedAt = Date.now();
     const tty = input.tty === true;
     // A pipe process gets a stdin pipe so write_stdin can reach it; a terminal's stdin is always writable.
@@ -60,6 +64,7 @@ export function execCommandTool(
         maxBytes: outputBudget(input.max_output_tokens),
         maxWaitMs: options.maxWaitMs,
         signal: context.signal,
+        waitFor: input.wait_for,
       }),
     );
   });

@@ -1,6 +1,6 @@
 /**
  * `answerSession`: waits for an exec session's process to exit or for the yield time to pass (as Codex does:
- * new output alone does not end the wait), reads the output since the session's cursor and answers it.
+ * new output alone does not end the wait; a `wait_for` line or port does), reads the output since the session's cursor and answers it.
  * @module
  */
 import { EdgeprocError } from "../client/client-error.ts";
@@ -9,6 +9,7 @@ import type { OutputResponse } from "../wire/response-schemas.ts";
 import type { ExecSession, ExecSessions } from "./exec-session.ts";
 import { approxTokens, chunkId, type ExecSessionResult, execText, middleCut, shellExitCode } from "./exec-output.ts";
 import { errorText, toolError, type ToolResult, toolText } from "./tool-result.ts";
+import { type WaitFor, waitForMet, waitForQuery } from "./wait-until-exit.ts";
 
 /** The most one cursor read may ask for: the server always allows 1 MiB (docs/api.md §4.5). */
 const MAX_READ_BYTES = 1 << 20;
@@ -24,6 +25,8 @@ export interface AnswerOptions {
   /** The longest wait of one request (the server's `maxWaitMs`). */
   maxWaitMs: number;
   signal?: AbortSignal;
+  /** End the wait early on a matching line or a listening port. */
+  waitFor?: WaitFor;
 }
 
 /** What a read of a session gives: the text the model gets, its size before the cut, and the process's state. */
@@ -87,12 +90,13 @@ async function readSession(client: EdgeprocClient, session: ExecSession, options
   const stripAnsi = session.tty || undefined;
   const signal = options.signal;
   const limit = clampRead(options.maxBytes);
+  const condition = options.waitFor ? waitForQuery(options.waitFor) : {};
   let head: OutputResponse;
   for (;;) {
     const remaining = Math.max(0, Math.ceil(options.deadline - Date.now()));
     const waitMs = Math.min(remaining, options.maxWaitMs);
-    head = await client.output(id, { cursor, limit, waitMs, stripAnsi, signal });
-    if (!head.running || remaining <= waitMs || Date.now() >= options.deadline) break;
+    head = await client.output(id, { cursor, limit, waitMs, stripAnsi, signal, ...condition });
+    if (!head.running || waitForMet(head) || remaining <= waitMs || Date.now() >= options.deadline) break;
   }
   const lost = head.gap_bytes ?? 0;
   let end = head.next_cursor ?? cursor;

@@ -12,14 +12,16 @@ import { capSnapshot } from "./cap-output.ts";
 import { formatDuration, parseDuration } from "./duration.ts";
 import { ExecuteArgsSchema } from "./tool-schemas.ts";
 import { errorText, type ExecuteResult, executeResult, toolError, toolValue } from "./tool-result.ts";
-import { waitUntilExit } from "./wait-until-exit.ts";
+import { describeWaitFor, waitForMet, waitForProblem, waitUntilExit } from "./wait-until-exit.ts";
 
 const DESCRIPTION =
   "Execute a shell command. Runs the command and waits for completion up to the timeout (default 10s, override " +
   "with the timeout parameter e.g. '30s', '5m'). If the command exceeds the timeout, the response includes a " +
   "background_process_id; use process_output with that ID to re-attach and wait for the result. Use " +
   "run_in_background=true for persistent processes (dev servers, file watchers) or when you want to continue " +
-  "other work while the command runs. Never use shell '&' for backgrounding.";
+  "other work while the command runs. Never use shell '&' for backgrounding. To start a server and continue once " +
+  "it is ready, give wait_for: {pattern: 'ready|listening'} or {port: 3000}: the call returns as soon as that " +
+  "happens, with the background_process_id, and the server keeps running.";
 
 const NO_SHELL =
   ' The server has no POSIX shell (sh) on its PATH. Commands run with "sh -c"; install sh (on Windows: Git Bash, ' +
@@ -45,9 +47,12 @@ export function executeTool(client: EdgeprocClient, options: ResolvedToolOptions
       command = trimmed.slice(0, -1).trim();
       if (command === "") return toolError("command is required");
     }
+    const waitFor = input.wait_for;
+    const problem = waitFor && waitForProblem(waitFor);
+    if (problem) return toolError(problem);
     const request = { command, workdir: input.workdir, env: options.env };
     const signal = context.signal;
-    if (background) {
+    if (background && !waitFor) {
       try {
         const { id } = await client.start({ ...request, background: true }, { signal });
         return toolValue(
@@ -73,7 +78,8 @@ export function executeTool(client: EdgeprocClient, options: ResolvedToolOptions
     const startedAt = Date.now();
     let id: string;
     try {
-      id = (await client.start({ ...request, background: false }, { signal })).id;
+      // Waiting for readiness means the process is meant to outlive the call: a background process.
+      id = (await client.start({ ...request, background: waitFor !== undefined }, { signal })).id;
     } catch (err) {
       return toolValue(failure(`start process: ${errorText(err)}${shellHint(err)}`, Date.now() - startedAt));
     }
@@ -81,10 +87,17 @@ export function executeTool(client: EdgeprocClient, options: ResolvedToolOptions
     const label = formatDuration(timeoutMs);
     let result: ExecuteResult;
     try {
-      const snapshot = await waitUntilExit(client, id, deadline, options.maxWaitMs, signal);
-      result = snapshot.running
-        ? stillRunning(snapshot, id, `command timed out after ${label}`, options)
-        : exited(snapshot, options);
+      const snapshot = await waitUntilExit(client, id, deadline, options.maxWaitMs, signal, waitFor);
+      const met = waitFor && waitForMet(snapshot);
+      if (met) result = ready(snapshot, id, met, options);
+      else if (snapshot.running) {
+        const waited = waitFor ? ` waiting for ${describeWaitFor(waitFor)}` : "";
+        const missed = `command timed out after ${label}${waited}`;
+        result = stillRunning(snapshot, id, missed, options);
+      } else {
+        result = exited(snapshot, options);
+        if (waitFor) Object.assign(result, { success: false, error: `exited before ${describeWaitFor(waitFor)}` });
+      }
     } catch (err) {
       result = await recover(client, id, err, Date.now() >= deadline || signal?.aborted === true, label, options);
     }
@@ -143,6 +156,18 @@ export function exited(snapshot: OutputResponse, options: ResolvedToolOptions): 
     exit_code: exitCode,
     wall_duration_ms: 0,
     note: snapshot.signal ? `process ended by ${snapshot.signal}` : undefined,
+  });
+}
+
+/** A process that met its `wait_for` and runs on: a success, with its id to come back to. */
+function ready(snapshot: OutputResponse, id: string, met: string, options: ResolvedToolOptions): ExecuteResult {
+  return executeResult({
+    success: true,
+    ...capSnapshot(snapshot, options.maxOutputBytes),
+    exit_code: -1,
+    wall_duration_ms: 0,
+    note: `ready: ${met}; the process is still running`,
+    background_process_id: id,
   });
 }
 

@@ -12,13 +12,13 @@ import { parseDuration } from "./duration.ts";
 import { exited } from "./execute-tool.ts";
 import { errorText, type ExecuteResult, executeResult, toolError, toolValue } from "./tool-result.ts";
 import { ProcessOutputArgsSchema } from "./tool-schemas.ts";
-import { waitUntilExit } from "./wait-until-exit.ts";
+import { describeWaitFor, waitForMet, waitForProblem, waitUntilExit } from "./wait-until-exit.ts";
 
 const DESCRIPTION = "Retrieve output from a tracked process by ID. Use the process_id returned by execute with " +
   "run_in_background=true or from a timed-out execute's background_process_id. Blocks up to 10s for the " +
   "process to exit, then returns the output and exit_code. If still running after the timeout, returns the " +
   "output so far. Use wait_timeout to override the default 10s wait (e.g. '30s', or '0s' for an immediate " +
-  "snapshot without waiting).";
+  "snapshot without waiting). Use wait_for ({pattern} or {port}) to return as soon as a server is ready.";
 
 /**
  * Builds the `process_output` tool over `client`.
@@ -33,7 +33,9 @@ export function processOutputTool(
   options: ResolvedToolOptions,
 ): AgentTool<"process_output", ExecuteResult> {
   return defineTool("process_output", DESCRIPTION, ProcessOutputArgsSchema, async (input, context) => {
-    const { process_id: id, wait_timeout: given } = input;
+    const { process_id: id, wait_timeout: given, wait_for: waitFor } = input;
+    const problem = waitFor && waitForProblem(waitFor);
+    if (problem) return toolError(problem);
     let timeoutMs = 10_000;
     if (given !== undefined) {
       try {
@@ -46,7 +48,7 @@ export function processOutputTool(
     let snapshot: OutputResponse;
     try {
       snapshot = timeoutMs > 0
-        ? await waitUntilExit(client, id, Date.now() + timeoutMs, options.maxWaitMs, signal)
+        ? await waitUntilExit(client, id, Date.now() + timeoutMs, options.maxWaitMs, signal, waitFor)
         : await client.output(id, { signal });
     } catch (err) {
       // The wait may have died in transport; a plain snapshot may still work, unless the caller gave up.
@@ -62,7 +64,13 @@ export function processOutputTool(
     if (!snapshot.running) return toolValue(exited(snapshot, options));
     // Success is not decided yet; coder reports true with a note.
     const result = exited(snapshot, options);
-    return toolValue(executeResult({ ...result, success: true, exit_code: -1, note: "process is still running" }));
+    const met = waitFor && waitForMet(snapshot);
+    const note = met
+      ? `ready: ${met}; the process is still running`
+      : waitFor
+        ? `process is still running; still waiting for ${describeWaitFor(waitFor)}`
+        : "process is still running";
+    return toolValue(executeResult({ ...result, success: true, exit_code: -1, note }));
   });
 }
 

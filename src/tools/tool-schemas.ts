@@ -18,12 +18,51 @@ type RequiredString = v.SchemaWithPipe<readonly [v.StringSchema<string>, v.NonEm
 /** A string the model may leave out. */
 type OptionalString = Opt<v.SchemaWithPipe<readonly [v.StringSchema<string>, Described]>>;
 
+/** The fields of `wait_for`. */
+type WaitForEntries = {
+  pattern: OptionalString;
+  flags: OptionalString;
+  port: Opt<v.SchemaWithPipe<readonly [v.NumberSchema<string>, Described<number>]>>;
+};
+type WaitForObject = v.ObjectSchema<WaitForEntries, string>;
+/** `wait_for`: end the wait early on a line or a listening port (docs/api.md §4.5); checked by the tools. */
+type WaitForArg = Opt<v.SchemaWithPipe<readonly [WaitForObject, v.DescriptionAction<v.InferOutput<WaitForObject>, string>]>>;
+const waitFor = (what: string): WaitForArg =>
+  v.optional(
+    v.pipe(
+      v.object(
+        {
+          pattern: v.optional(
+            v.pipe(
+              v.string("wait_for.pattern must be a string"),
+              v.description(
+                "A JavaScript regular expression one output line must match, e.g. 'Listening on|ready in' " +
+                  "(terminal colours are ignored; no lookaround or backreferences).",
+              ),
+            ),
+          ),
+          flags: v.optional(v.pipe(v.string("wait_for.flags must be a string"), v.description('e.g. "i".'))),
+          port: v.optional(
+            v.pipe(v.number("wait_for.port must be a number"), v.description("A TCP port the process listens on.")),
+          ),
+        },
+        "wait_for must be an object",
+      ),
+      v.description(
+        `Give either pattern or port to stop waiting as soon as ${what} prints a matching line or listens on the ` +
+          "port, e.g. to start a dev server and continue once it is ready; the process keeps running and you get " +
+          "its id. Without it, the wait only ends when the command exits or the time is up.",
+      ),
+    ),
+  );
+
 /** The arguments of `execute` (coder's `ExecuteArgs`). */
 export const ExecuteArgsSchema: Obj<{
   command: RequiredString;
   timeout: OptionalString;
   workdir: OptionalString;
   run_in_background: Opt<v.SchemaWithPipe<readonly [v.BooleanSchema<string>, Described<boolean>]>>;
+  wait_for: WaitForArg;
 }> = v.object({
   command: v.pipe(
     v.string("command must be a string"),
@@ -53,6 +92,7 @@ export const ExecuteArgsSchema: Obj<{
       ),
     ),
   ),
+  wait_for: waitFor("the command"),
 });
 /** The arguments of `execute`. */
 export type ExecuteArgs = v.InferOutput<typeof ExecuteArgsSchema>;
@@ -64,7 +104,11 @@ const processId: RequiredString = v.pipe(
 );
 
 /** The arguments of `process_output`. */
-export const ProcessOutputArgsSchema: Obj<{ process_id: RequiredString; wait_timeout: OptionalString }> = v.object({
+export const ProcessOutputArgsSchema: Obj<{
+  process_id: RequiredString;
+  wait_timeout: OptionalString;
+  wait_for: WaitForArg;
+}> = v.object({
   process_id: processId,
   wait_timeout: v.optional(
     v.pipe(
@@ -75,6 +119,7 @@ export const ProcessOutputArgsSchema: Obj<{ process_id: RequiredString; wait_tim
       ),
     ),
   ),
+  wait_for: waitFor("the process"),
 });
 /** The arguments of `process_output`. */
 export type ProcessOutputArgs = v.InferOutput<typeof ProcessOutputArgsSchema>;
@@ -127,6 +172,7 @@ export const ExecCommandArgsSchema: Obj<{
   tty: Opt<v.SchemaWithPipe<readonly [v.BooleanSchema<string>, Described<boolean>]>>;
   yield_time_ms: OptionalCount;
   max_output_tokens: OptionalCount;
+  wait_for: WaitForArg;
 }> = v.object({
   cmd: v.pipe(
     v.string("cmd must be a string"),
@@ -151,6 +197,7 @@ export const ExecCommandArgsSchema: Obj<{
       "at most 300000). It keeps running after that.",
   ),
   max_output_tokens: maxOutputTokens(),
+  wait_for: waitFor("the command"),
 });
 /** The arguments of `exec_command`. */
 export type ExecCommandArgs = v.InferOutput<typeof ExecCommandArgsSchema>;

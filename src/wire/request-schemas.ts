@@ -6,24 +6,30 @@
 import * as v from "valibot";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.ts";
 import { type QueryInteger, queryInteger as queryInt } from "./integers.ts";
-import { SIGNALS, type WireSignal } from "./signals.ts";
+import { MAX_TTY_SIDE } from "./action-schemas.ts";
+import {
+  optionalInt,
+  patternSchema,
+  UNTIL,
+  UNTIL_MESSAGE,
+  type Check,
+  type Nullish,
+  type Obj,
+  type OptionalInt,
+  type PatternSchema,
+} from "./schema-parts.ts";
 
-// Every export's type is written out, as JSR asks (https://jsr.io/docs/about-slow-types); in valibot's words:
-type Nullish<S extends v.GenericSchema> = v.NullishSchema<S, undefined>;
-type Obj<E extends v.ObjectEntries> = v.ObjectSchema<E, undefined>;
-/** A check with a message, as `noNul` and the env key rules make. */
-type Check = v.CheckAction<string, string>;
-/** An optional whole number in a range (`optionalInt`). */
-type OptionalInt = Nullish<
-  v.SchemaWithPipe<
-    readonly [
-      v.NumberSchema<string>,
-      v.SafeIntegerAction<number, string>,
-      v.MinValueAction<number, number, string>,
-      v.MaxValueAction<number, number, string>,
-    ]
-  >
->;
+export {
+  MAX_TTY_SIDE,
+  ResizeRequestSchema,
+  SignalRequestSchema,
+  StdinRequestSchema,
+  type ResizeRequest,
+  type SignalRequest,
+  type StdinRequest,
+} from "./action-schemas.ts";
+export { MAX_PATTERN_LENGTH } from "./schema-parts.ts";
+
 /** `env`: a raw object (carrying its entry limit for the OpenAPI document), then its checks, then the record. */
 type EnvSchema = v.SchemaWithPipe<
   readonly [
@@ -63,18 +69,7 @@ type StartEntries = {
   rows: OptionalInt;
 };
 
-/** A terminal's largest side, in cells (docs/api.md §4.11). */
-export const MAX_TTY_SIDE = 1000;
 
-const optionalInt = (min: number, max: number, what: string): OptionalInt =>
-  v.nullish(
-    v.pipe(
-      v.number(`${what} must be a number.`),
-      v.safeInteger(`${what} must be an integer.`),
-      v.minValue(min, `${what} must be at least ${min}.`),
-      v.maxValue(max, `${what} must be at most ${max}.`),
-    ),
-  );
 
 /** Keys valibot's `record` skips (prototype safety): refused out loud instead of dropped without a word. */
 const RESERVED_ENV_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -168,88 +163,39 @@ export function runRequestSchema(
     ...startRequestSchema(limits).entries,
     wait_ms: optionalInt(0, limits.maxWaitMs, "wait_ms"),
     strip_ansi: v.nullish(v.boolean("strip_ansi must be a boolean.")),
+    until: v.nullish(v.picklist(UNTIL, UNTIL_MESSAGE)),
+    pattern: v.nullish(patternSchema),
+    flags: v.nullish(v.string("flags must be a string.")),
+    port: optionalInt(1, 65535, "port"),
   });
 }
 
-/** The fields of a run request: a start's, the wait, and whether the answer's text is stripped of escapes. */
-type RunEntries = StartEntries & { wait_ms: OptionalInt; strip_ansi: Nullish<v.BooleanSchema<string>> };
+
+/** The fields of a run request: a start's, the wait and its condition, whether the text is stripped of escapes. */
+type RunEntries = StartEntries & {
+  wait_ms: OptionalInt;
+  strip_ansi: Nullish<v.BooleanSchema<string>>;
+  until: Nullish<v.PicklistSchema<typeof UNTIL, string>>;
+  pattern: Nullish<PatternSchema>;
+  flags: Nullish<v.StringSchema<string>>;
+  port: OptionalInt;
+};
 
 /** The body of `POST /run` with the default limits. */
 export const RunRequestSchema: Obj<RunEntries> = runRequestSchema(DEFAULT_LIMITS);
 /** A validated run request. */
 export type RunRequest = v.InferOutput<typeof RunRequestSchema>;
 
-const signalNames = Object.keys(SIGNALS) as WireSignal[];
-
-/** The body of `POST /{id}/signal` (docs/api.md §3.4 and §4.4). */
-export const SignalRequestSchema: Obj<{
-  signal: v.SchemaWithPipe<
-    readonly [
-      v.NullishSchema<v.StringSchema<string>, "">,
-      v.NonEmptyAction<string, string>,
-      v.CheckAction<string, v.ErrorMessage<v.CheckIssue<string>>>,
-      v.TransformAction<string, WireSignal>,
-    ]
-  >;
-  wait_ms: OptionalInt;
-}> = v.object({
-  signal: v.pipe(
-    v.nullish(v.string("Signal must be a string."), ""),
-    v.nonEmpty("Signal is required."),
-    v.check(
-      (s) => (signalNames as string[]).includes(s),
-      (issue) =>
-        `Unsupported signal ${JSON.stringify(issue.input)}. Use "kill", "terminate", "interrupt" or "hangup".`,
-    ),
-    v.transform((s) => s as WireSignal),
-  ),
-  wait_ms: optionalInt(0, 60_000, "wait_ms"),
-});
-/** A validated signal request. */
-export type SignalRequest = v.InferOutput<typeof SignalRequestSchema>;
-
-/** The body of `POST /{id}/stdin` (docs/api.md §4.6). */
-export const StdinRequestSchema: Obj<{
-  data: v.NullishSchema<v.StringSchema<string>, "">;
-  encoding: v.NullishSchema<v.PicklistSchema<["utf8", "base64"], string>, "utf8">;
-  eof: v.NullishSchema<v.BooleanSchema<string>, false>;
-}> = v.object({
-  data: v.nullish(v.string("data must be a string."), ""),
-  encoding: v.nullish(v.picklist(["utf8", "base64"], 'encoding must be "utf8" or "base64".'), "utf8"),
-  eof: v.nullish(v.boolean("eof must be a boolean."), false),
-});
-/** A validated stdin request. */
-export type StdinRequest = v.InferOutput<typeof StdinRequestSchema>;
-
-/** A terminal side of a resize: required, a whole number in 1..{@link MAX_TTY_SIDE}. */
-type Side = v.SchemaWithPipe<
-  readonly [
-    v.NumberSchema<string>,
-    v.SafeIntegerAction<number, string>,
-    v.MinValueAction<number, number, string>,
-    v.MaxValueAction<number, number, string>,
-  ]
->;
-const side = (what: string): Side =>
-  v.pipe(
-    v.number(`${what} must be a number.`),
-    v.safeInteger(`${what} must be an integer.`),
-    v.minValue(1, `${what} must be at least 1.`),
-    v.maxValue(MAX_TTY_SIDE, `${what} must be at most ${MAX_TTY_SIDE}.`),
-  );
-
-/** The body of `POST /{id}/resize` (docs/api.md §4.11). */
-export const ResizeRequestSchema: Obj<{ cols: Side; rows: Side }> = v.object({ cols: side("cols"), rows: side("rows") });
-/** A validated resize request. */
-export type ResizeRequest = v.InferOutput<typeof ResizeRequestSchema>;
 
 /** The query of `GET /list` (docs/api.md §3.2 and §4.2). */
 export const ListQuerySchema: Obj<{
   limit: QueryInteger;
   running: v.OptionalSchema<v.PicklistSchema<["true", "false"], string>, undefined>;
+  stats: v.OptionalSchema<v.PicklistSchema<["true", "false"], string>, undefined>;
 }> = v.object({
   limit: queryInt(1, 1000, "limit"),
   running: v.optional(v.picklist(["true", "false"], 'running must be "true" or "false".')),
+  stats: v.optional(v.picklist(["true", "false"], 'stats must be "true" or "false".')),
 });
 /** A validated list query. */
 export type ListQuery = v.InferOutput<typeof ListQuerySchema>;
@@ -258,7 +204,10 @@ export type ListQuery = v.InferOutput<typeof ListQuerySchema>;
 type OutputQueryEntries = {
   wait: v.OptionalSchema<v.StringSchema<undefined>, undefined>;
   wait_ms: QueryInteger;
-  until: v.OptionalSchema<v.PicklistSchema<["exit", "output"], string>, "exit">;
+  until: v.OptionalSchema<v.PicklistSchema<typeof UNTIL, string>, "exit">;
+  pattern: v.OptionalSchema<PatternSchema, undefined>;
+  flags: v.OptionalSchema<v.StringSchema<string>, undefined>;
+  port: QueryInteger;
   cursor: QueryInteger;
   limit: QueryInteger;
   strip_ansi: v.OptionalSchema<v.PicklistSchema<["true", "false"], string>, undefined>;
@@ -276,7 +225,10 @@ export function outputQuerySchema(limits: Pick<Limits, "maxWaitMs" | "windowByte
     // Any value but "true" is a plain snapshot, as in coder.
     wait: v.optional(v.string()),
     wait_ms: queryInt(0, limits.maxWaitMs, "wait_ms"),
-    until: v.optional(v.picklist(["exit", "output"], 'until must be "exit" or "output".'), "exit"),
+    until: v.optional(v.picklist(UNTIL, UNTIL_MESSAGE), "exit"),
+    pattern: v.optional(patternSchema),
+    flags: v.optional(v.string("flags must be a string.")),
+    port: queryInt(1, 65535, "port"),
     cursor: queryInt(0, Number.MAX_SAFE_INTEGER, "cursor"),
     limit: queryInt(1, Math.max(limits.windowBytes, 1 << 20), "limit"),
     strip_ansi: v.optional(v.picklist(["true", "false"], 'strip_ansi must be "true" or "false".')),

@@ -51,6 +51,17 @@ type ProcessInfoEntries = {
   tty: Bool;
   cols: Opt<Num>;
   rows: Opt<Num>;
+} & LivenessEntries;
+
+/** Liveness (docs/api.md §4.12), on `GET /{id}` and on `/list?stats=true`: what the group's live members do. */
+type LivenessEntries = {
+  group_members: Opt<Num>;
+  /** User + system CPU time of the live members, in ms (10 ms steps). */
+  cpu_ms: Opt<Num>;
+  rss_bytes: Opt<Num>;
+  /** The leader's state, or the busiest member's once it exited; absent when no member is alive. */
+  state: Opt<v.PicklistSchema<["R", "S", "D", "T", "Z"], undefined>>;
+  listening_ports: Opt<v.ArraySchema<Num, undefined>>;
 };
 
 /** One process as `list` and `GET /{id}` report it (docs/api.md §3.2 and §4.3). */
@@ -75,6 +86,11 @@ export const ProcessInfoSchema: Obj<ProcessInfoEntries> = v.object({
   tty: v.boolean(),
   cols: v.optional(v.number()),
   rows: v.optional(v.number()),
+  group_members: v.optional(v.number()),
+  cpu_ms: v.optional(v.number()),
+  rss_bytes: v.optional(v.number()),
+  state: v.optional(v.picklist(["R", "S", "D", "T", "Z"])),
+  listening_ports: v.optional(v.array(v.number())),
 });
 /** One process as `list` and `GET /{id}` report it. */
 export type ProcessInfo = v.InferOutput<typeof ProcessInfoSchema>;
@@ -117,6 +133,16 @@ export const TruncationSchema: Obj<{
   strategy: v.literal("head_tail"),
 });
 
+/** A TCP socket a member of the group listens on (`until=port`). */
+export const ListeningSchema: Obj<{ port: Num; address: Str; pid: Num }> = v.object({
+  port: v.number(),
+  address: v.string(),
+  pid: v.number(),
+});
+
+/** The line `until=match` woke on: its text (escapes removed, cut like snapshot lines) and its byte offset. */
+export const MatchSchema: Obj<{ text: Str; cursor: Num }> = v.object({ text: v.string(), cursor: v.number() });
+
 /** The ProcessInfo fields an output answer repeats. */
 const OUTPUT_STATE_FIELDS = [
   "running",
@@ -142,6 +168,8 @@ type OutputResponseEntries = {
   cursor: Opt<Num>;
   next_cursor: Opt<Num>;
   gap_bytes: Opt<Num>;
+  match: Opt<typeof MatchSchema>;
+  listening: Opt<v.ArraySchema<typeof ListeningSchema, undefined>>;
 } & Pick<ProcessInfoEntries, (typeof OUTPUT_STATE_FIELDS)[number]>;
 
 /**
@@ -156,6 +184,9 @@ export const OutputResponseSchema: Obj<OutputResponseEntries> = v.object({
   cursor: v.optional(v.number()),
   next_cursor: v.optional(v.number()),
   gap_bytes: v.optional(v.number()),
+  // What the wait woke on (docs/api.md §4.5).
+  match: v.optional(MatchSchema),
+  listening: v.optional(v.array(ListeningSchema)),
 });
 /** The answer of `GET /{id}/output`. */
 export type OutputResponse = v.InferOutput<typeof OutputResponseSchema>;

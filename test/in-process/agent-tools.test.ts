@@ -63,6 +63,7 @@ describe(`agent tools on ${testRuntime()}`, () => {
       "timeout",
       "workdir",
       "run_in_background",
+      "wait_for",
     ]);
     assert.deepEqual(tools.process_output.inputSchema.required, ["process_id"]);
     assert.deepEqual(tools.process_signal.inputSchema.required, ["process_id", "signal"]);

@@ -98,6 +98,7 @@ describe(`codex tools on ${testRuntime()}`, () => {
       "tty",
       "yield_time_ms",
       "max_output_tokens",
+      "wait_for",
     ]);
     assert.deepEqual(tools.write_stdin.inputSchema.required, ["session_id"]);
     assert.deepEqual(Object.keys(tools.write_stdin.inputSchema.properties!), [

@@ -12,6 +12,7 @@
  * @module
  */
 import type { ExitStatus, SignalName, SpawnedProcess } from "../../core/spawner.ts";
+import { listeningSockets, memberStats } from "./group-stats.ts";
 import { watchGroup } from "./watchdog.ts";
 import { groupExists, groupMembers, groupMembersSync, nowTicks, signalGroup, type GroupMember } from "./process-group.ts";
 
@@ -77,10 +78,15 @@ export class GroupHandle {
 
   /** The pids of the group's live members, `[]` once the group is gone or is a stranger's. */
   async members(): Promise<number[]> {
-    if (this.#shellAlive) return (await groupMembers(this.#pgid)).map((m) => m.pid);
+    return (await this.details()).map((m) => m.pid);
+  }
+
+  /** The group's live members as `/proc` shows them, `[]` once the group is gone or is a stranger's. */
+  async details(): Promise<GroupMember[]> {
+    if (this.#shellAlive) return groupMembers(this.#pgid);
     if (this.#firstLook) await this.#firstLook;
     if (this.#gone) return [];
-    return (await this.#check()).map((m) => m.pid);
+    return this.#check();
   }
 
   /** The group's members now, if it is provably still ours. */
@@ -144,6 +150,8 @@ export function spawnedProcess(pipes: SpawnedPipes): SpawnedProcess {
     signalGroup: (signal) => group.signal(signal),
     signalGroupNow: (signal) => group.signalNow(signal),
     groupMembers: () => group.members(),
+    groupStats: async () => memberStats(await group.details()),
+    listeningSockets: async (pids) => listeningSockets(pids ?? (await group.details()).map((m) => m.pid)),
     get groupAlive() {
       return group.alive;
     },

@@ -9,14 +9,21 @@ import { readdir, readFile } from "node:fs/promises";
 import process from "node:process";
 import type { SignalName } from "../../core/spawner.ts";
 
-/** A live member of a group: its pid and its start time in clock ticks since boot (`/proc/<pid>/stat` field 22). */
+/** A live member of a group, as `/proc/<pid>/stat` shows it. */
 export interface GroupMember {
   pid: number;
+  /** Start time in clock ticks since boot (field 22). */
   startTicks: number;
+  /** The state letter (field 3): R, S, D, T, t, I, ... (zombies are not members). */
+  state: string;
+  /** User + system CPU time in clock ticks (fields 14 and 15). */
+  cpuTicks: number;
+  /** Resident pages (field 24). */
+  rssPages: number;
 }
 
-/** Linux reports start times in USER_HZ, which is 100 on every architecture's userspace ABI. */
-const TICKS_PER_SECOND = 100;
+/** Linux reports start and CPU times in USER_HZ, which is 100 on every architecture's userspace ABI. */
+export const TICKS_PER_SECOND = 100;
 const BOOT_OFFSET_MS = bootOffsetMs();
 
 /** Milliseconds since boot at `performance.now()` = 0, from one read of `/proc/uptime`. */
@@ -77,10 +84,16 @@ export function groupMembersSync(pgid: number): GroupMember[] {
 function memberOf(stat: string | null, name: string, pgid: number): GroupMember | null {
   if (stat === null) return null;
   // The command name may contain spaces and parentheses, so fields are counted from the last ")": state is
-  // field 3, pgrp field 5, starttime field 22.
+  // field 3, pgrp field 5, utime and stime fields 14 and 15, starttime field 22, rss field 24.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   if (fields[0] === "Z" || Number(fields[2]) !== pgid) return null;
-  return { pid: Number(name), startTicks: Number(fields[19]) };
+  return {
+    pid: Number(name),
+    startTicks: Number(fields[19]),
+    state: fields[0]!,
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+    rssPages: Number(fields[21]),
+  };
 }
 
 /**
