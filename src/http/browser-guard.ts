@@ -1,7 +1,8 @@
 /**
  * Closed to web pages (docs/api.md §6, SECURITY.md): a request's `Host` must name this server (DNS rebinding), its
- * `Origin`, when a browser sends one, must be allowed, and a POST must carry JSON (browsers post `text/plain`
- * and forms cross-site without asking). CORS headers only for the origins configured.
+ * `Origin`, when a browser sends one, must be allowed (configured, or the request's own: the `/ui` page), and a POST
+ * must carry JSON (browsers post `text/plain` and forms cross-site without asking). CORS headers only for the
+ * origins configured.
  * @module
  */
 import type { MiddlewareHandler } from "hono";
@@ -100,8 +101,26 @@ export function originAllowed(origin: string, policy: BrowserPolicy): boolean {
 }
 
 /**
+ * Whether `origin` is the request's own: `http://` or `https://` and then exactly its `Host` header, which the guard
+ * has already allowed. That is the origin of the page edgeproc serves at `/ui`; a page on another port, scheme or
+ * name is another origin. A DNS-rebound page has its own name in `Host`, which the Host check refuses first.
+ * @example
+ * ```ts
+ * isOwnOrigin("http://127.0.0.1:7070", "127.0.0.1:7070"); // true
+ * isOwnOrigin("http://127.0.0.1:3000", "127.0.0.1:7070"); // false
+ * ```
+ */
+export function isOwnOrigin(origin: string, host: string | null | undefined): boolean {
+  if (host === null || host === undefined || host.trim() === "") return false;
+  const given = origin.trim().toLowerCase();
+  const own = host.trim().toLowerCase();
+  return given === `http://${own}` || given === `https://${own}`;
+}
+
+/**
  * Middleware: 403 `forbidden_host` for a Host that names something else, 403 `forbidden_origin` for an Origin not
- * allowed (preflights included); CORS headers and preflight answers for the allowed ones.
+ * allowed (preflights included) and not the request's own; CORS headers and preflight answers for the configured
+ * ones (a same-origin request needs none).
  * @example
  * ```ts
  * app.use("*", browserGuard({ allowedOrigins: ["https://app.example.com"] }));
@@ -121,10 +140,11 @@ export function browserGuard(policy: BrowserPolicy): MiddlewareHandler {
     const origin = c.req.header("origin");
     if (origin === undefined) return next();
     if (!originAllowed(origin, policy)) {
+      if (isOwnOrigin(origin, host)) return next();
       throw new ProcessApiError(
         "forbidden_origin",
         `Origin ${JSON.stringify(origin)} is not allowed.`,
-        "Web pages may call this server only from an origin listed in --allowed-origins.",
+        "Web pages may call this server only from its own origin or one listed in --allowed-origins.",
       );
     }
     if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method")) {

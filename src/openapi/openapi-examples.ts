@@ -97,7 +97,7 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorBody> = {
   unauthorized: { message: "A valid bearer token is required.", code: "unauthorized" },
   forbidden_origin: {
     message: 'Origin "https://evil.example" is not allowed.',
-    detail: "Web pages may call this server only from an origin listed in --allowed-origins.",
+    detail: "Web pages may call this server only from its own origin or one listed in --allowed-origins.",
     code: "forbidden_origin",
   },
   forbidden_host: {

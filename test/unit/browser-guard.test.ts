@@ -3,7 +3,7 @@
 // test/in-process/browsers.test.ts, test/e2e/browsers.test.ts.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { hostAllowed, hostName, isJsonType, originAllowed } from "../../src/http/browser-guard.ts";
+import { hostAllowed, hostName, isJsonType, isOwnOrigin, originAllowed } from "../../src/http/browser-guard.ts";
 
 describe("hostName", () => {
   it("takes the name out of every form of Host", () => {
@@ -71,6 +71,32 @@ describe("originAllowed", () => {
     assert.equal(originAllowed("http://app.example.com", policy), false);
     assert.equal(originAllowed("https://app.example.com:8443", policy), false);
     assert.equal(originAllowed("https://evil.example", { allowedOrigins: ["*"] }), true);
+  });
+});
+
+describe("isOwnOrigin", () => {
+  it("allows exactly the request's own origin, http or https with the same Host", () => {
+    assert.equal(isOwnOrigin("http://127.0.0.1:7070", "127.0.0.1:7070"), true);
+    assert.equal(isOwnOrigin("https://127.0.0.1:7070", "127.0.0.1:7070"), true);
+    assert.equal(isOwnOrigin("http://localhost:7070", "LOCALHOST:7070"), true);
+    assert.equal(isOwnOrigin("http://[::1]:7070", "[::1]:7070"), true);
+    assert.equal(isOwnOrigin("http://localhost", "localhost"), true);
+  });
+
+  it("forbids another port, scheme or host, and a request without Host", () => {
+    const host = "127.0.0.1:7070";
+    for (const origin of ["http://127.0.0.1:7071", "http://127.0.0.1", "ftp://127.0.0.1:7070", "ws://127.0.0.1:7070",
+      "http://localhost:7070", "http://127.0.0.2:7070", "null", "", "http://127.0.0.1:7070.evil.example",
+      "http://127.0.0.1:7070/", "http://user@127.0.0.1:7070"]) {
+      assert.equal(isOwnOrigin(origin, host), false, origin);
+    }
+    for (const none of [undefined, null, "", " "]) assert.equal(isOwnOrigin("http://", none), false, String(none));
+  });
+
+  it("leaves a DNS-rebound page forbidden: its Host is its own name, which the Host check refuses", () => {
+    const rebound = "evil.example:7070";
+    assert.equal(isOwnOrigin("http://evil.example:7070", rebound), true, "it is that page's own origin...");
+    assert.equal(hostAllowed(rebound, {}), false, "...but the Host check refuses it before the Origin is looked at");
   });
 });
 
