@@ -15,6 +15,7 @@ import { errorResponse, type ErrorLogger } from "./http/error-response.ts";
 import { processRoutes } from "./http/process-routes.ts";
 import { readBody } from "./http/read-body.ts";
 import { bodyDeadline, startBodyClock } from "./http/request-deadline.ts";
+import { addDashboard, DASHBOARD_PATHS } from "./http/ui/dashboard-routes.ts";
 import { openApiDocument, type OpenApiDocument } from "./openapi/openapi-document.ts";
 import { createSpawner, detectRuntime } from "./runtimes/create-spawner.ts";
 import { posixHost, serverEnvironment } from "./runtimes/posix/host.ts";
@@ -105,6 +106,8 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
   // edgeproc's own routes: mounted in a host app, the app's other routes are not ours to guard.
   const guards = [browserGuard(options), ...(options.token ? [requireToken(options.token)] : []), requireJson()];
   for (const path of ["/openapi.json", "/mcp", `${basePath}/*`]) app.use(path, ...guards);
+  // The dashboard's static page and files: Host and Origin rules, no token (a navigation cannot send one).
+  for (const path of DASHBOARD_PATHS) app.use(path, guards[0]!);
   // Served on its own (never when mounted: the host app answers its 404s), no route needs the guards' pass first.
   app.notFound(async (c) => {
     for (const guard of guards) await guard(c, async () => {});
@@ -142,6 +145,7 @@ export function createProcessApi(options: ProcessApiOptions = {}): ProcessApi {
     const copy = new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal });
     return (await loading)(copy);
   });
+  addDashboard(app, basePath);
   app.route(basePath || "/", processRoutes(manager, { heartbeatMs: options.streamHeartbeatMs }));
   return {
     fetch: async (request) => app.fetch(request),

@@ -59,10 +59,13 @@ function operations(doc: Json): [string, string, Json][] {
   );
 }
 
-/** The routes the hono app answers, in OpenAPI form (`:id` → `{id}`), without middleware. */
+/**
+ * The routes the hono app answers, in OpenAPI form (`:id` → `{id}`), without middleware. The dashboard's (`/ui`
+ * and its files) are left out: a page and its assets for people, not operations a client calls.
+ */
 function appRoutes(api: ProcessApi): { method: string; path: string }[] {
   return api.app.routes
-    .filter((r) => !r.path.endsWith("*"))
+    .filter((r) => !r.path.endsWith("*") && r.path !== "/ui" && !r.path.startsWith("/ui/"))
     .map((r) => ({ method: r.method.toLowerCase(), path: r.path.replace(/:(\w+)/g, "{$1}") }));
 }
 
