@@ -25,6 +25,7 @@ export const DASHBOARD_CSS: string = `
 @media (prefers-color-scheme: dark) { :root { --fg: #e6e6e6; --bg: #16181d; --panel: #1f2229; --line: #3a3f4b;
   --accent: #8ab4f8; --muted: #a0a6b4; --danger: #f28b82; } }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; color: var(--fg); background: var(--bg); height: 100vh; display: flex; flex-direction: column; }
 header { display: flex; align-items: baseline; gap: 1rem; padding: .5rem 1rem;
   border-bottom: 1px solid var(--line); }
