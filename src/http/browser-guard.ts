@@ -101,20 +101,24 @@ export function originAllowed(origin: string, policy: BrowserPolicy): boolean {
 }
 
 /**
- * Whether `origin` is the request's own: `http://` or `https://` and then exactly its `Host` header, which the guard
- * has already allowed. That is the origin of the page edgeproc serves at `/ui`; a page on another port, scheme or
- * name is another origin. A DNS-rebound page has its own name in `Host`, which the Host check refuses first.
+ * Whether `origin` is the request's own: `http://` or `https://` and then exactly its `Host` header, which must name
+ * this server by more than `--allowed-hosts *`. That is the origin of the page edgeproc serves at `/ui`; a page on
+ * another port, scheme or name is another origin. A DNS-rebound page has its own name in `Host`, which is not
+ * allowed; with `*` every name is, so then the page's origin must be listed in `allowedOrigins` like any other
+ * (`*` turns the rebinding check off, and this keeps a rebound page from posting commands even then).
  * @example
  * ```ts
- * isOwnOrigin("http://127.0.0.1:7070", "127.0.0.1:7070"); // true
- * isOwnOrigin("http://127.0.0.1:3000", "127.0.0.1:7070"); // false
+ * isOwnOrigin("http://127.0.0.1:7070", "127.0.0.1:7070", {}); // true
+ * isOwnOrigin("http://127.0.0.1:3000", "127.0.0.1:7070", {}); // false
  * ```
  */
-export function isOwnOrigin(origin: string, host: string | null | undefined): boolean {
+export function isOwnOrigin(origin: string, host: string | null | undefined, policy: BrowserPolicy): boolean {
   if (host === null || host === undefined || host.trim() === "") return false;
   const given = origin.trim().toLowerCase();
   const own = host.trim().toLowerCase();
-  return given === `http://${own}` || given === `https://${own}`;
+  if (given !== `http://${own}` && given !== `https://${own}`) return false;
+  const named = (policy.allowedHosts ?? []).filter((entry) => entry.trim() !== "*");
+  return hostAllowed(host, { ...policy, allowedHosts: named });
 }
 
 /**
@@ -140,7 +144,7 @@ export function browserGuard(policy: BrowserPolicy): MiddlewareHandler {
     const origin = c.req.header("origin");
     if (origin === undefined) return next();
     if (!originAllowed(origin, policy)) {
-      if (isOwnOrigin(origin, host)) return next();
+      if (isOwnOrigin(origin, host, policy)) return next();
       throw new ProcessApiError(
         "forbidden_origin",
         `Origin ${JSON.stringify(origin)} is not allowed.`,

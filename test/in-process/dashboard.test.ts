@@ -97,8 +97,8 @@ describe("GET /ui", () => {
 });
 
 describe("the page's own origin", () => {
-  const start = (origin: string, host = HOST) =>
-    build().fetch(
+  const start = (origin: string, host = HOST, options: ProcessApiOptions = {}) =>
+    build(options).fetch(
       new Request(`http://${host}/api/v0/processes/start`, {
         method: "POST",
         headers: { host, origin, "content-type": "application/json" },
@@ -121,5 +121,15 @@ describe("the page's own origin", () => {
     const res = await start("http://evil.example:7070", "evil.example:7070");
     assert.equal(res.status, 403);
     assert.equal(((await res.json()) as { code: string }).code, "forbidden_host");
+  });
+
+  it("with --allowed-hosts *, trusts no origin by its Host: a rebound page's post is 403 forbidden_origin", async () => {
+    const any = { allowedHosts: ["*"] };
+    const rebound = await start("http://evil.example:7070", "evil.example:7070", any);
+    assert.equal(rebound.status, 403);
+    assert.equal(((await rebound.json()) as { code: string }).code, "forbidden_origin");
+    assert.equal((await start(`http://${HOST}`, HOST, any)).status, 200, "a loopback Host is still its own");
+    const named = { allowedHosts: ["box.internal"] };
+    assert.equal((await start("http://box.internal:7070", "box.internal:7070", named)).status, 200);
   });
 });

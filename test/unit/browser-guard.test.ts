@@ -76,11 +76,11 @@ describe("originAllowed", () => {
 
 describe("isOwnOrigin", () => {
   it("allows exactly the request's own origin, http or https with the same Host", () => {
-    assert.equal(isOwnOrigin("http://127.0.0.1:7070", "127.0.0.1:7070"), true);
-    assert.equal(isOwnOrigin("https://127.0.0.1:7070", "127.0.0.1:7070"), true);
-    assert.equal(isOwnOrigin("http://localhost:7070", "LOCALHOST:7070"), true);
-    assert.equal(isOwnOrigin("http://[::1]:7070", "[::1]:7070"), true);
-    assert.equal(isOwnOrigin("http://localhost", "localhost"), true);
+    assert.equal(isOwnOrigin("http://127.0.0.1:7070", "127.0.0.1:7070", {}), true);
+    assert.equal(isOwnOrigin("https://127.0.0.1:7070", "127.0.0.1:7070", {}), true);
+    assert.equal(isOwnOrigin("http://localhost:7070", "LOCALHOST:7070", {}), true);
+    assert.equal(isOwnOrigin("http://[::1]:7070", "[::1]:7070", {}), true);
+    assert.equal(isOwnOrigin("http://localhost", "localhost", {}), true);
   });
 
   it("forbids another port, scheme or host, and a request without Host", () => {
@@ -88,15 +88,23 @@ describe("isOwnOrigin", () => {
     for (const origin of ["http://127.0.0.1:7071", "http://127.0.0.1", "ftp://127.0.0.1:7070", "ws://127.0.0.1:7070",
       "http://localhost:7070", "http://127.0.0.2:7070", "null", "", "http://127.0.0.1:7070.evil.example",
       "http://127.0.0.1:7070/", "http://user@127.0.0.1:7070"]) {
-      assert.equal(isOwnOrigin(origin, host), false, origin);
+      assert.equal(isOwnOrigin(origin, host, {}), false, origin);
     }
-    for (const none of [undefined, null, "", " "]) assert.equal(isOwnOrigin("http://", none), false, String(none));
+    for (const none of [undefined, null, "", " "]) assert.equal(isOwnOrigin("http://", none, {}), false, String(none));
   });
 
-  it("leaves a DNS-rebound page forbidden: its Host is its own name, which the Host check refuses", () => {
-    const rebound = "evil.example:7070";
-    assert.equal(isOwnOrigin("http://evil.example:7070", rebound), true, "it is that page's own origin...");
-    assert.equal(hostAllowed(rebound, {}), false, "...but the Host check refuses it before the Origin is looked at");
+  it("leaves a DNS-rebound page forbidden: its Host is its own name, which names no allowed host", () => {
+    assert.equal(isOwnOrigin("http://evil.example:7070", "evil.example:7070", {}), false);
+    assert.equal(isOwnOrigin("http://evil.example:7070", "evil.example:7070", { listenAddress: "0.0.0.0" }), false);
+  });
+
+  it("trusts a name of --allowed-hosts, but not a Host that only * allows (the rebinding check is off then)", () => {
+    const policy = { allowedHosts: ["box.internal", ".dev.example"] };
+    assert.equal(isOwnOrigin("http://box.internal:7070", "box.internal:7070", policy), true);
+    assert.equal(isOwnOrigin("https://a.dev.example", "a.dev.example", policy), true);
+    assert.equal(isOwnOrigin("http://evil.example:7070", "evil.example:7070", { allowedHosts: ["*"] }), false);
+    assert.equal(isOwnOrigin("http://127.0.0.1:7070", "127.0.0.1:7070", { allowedHosts: ["*"] }), true);
+    assert.equal(isOwnOrigin("http://10.0.0.5:7070", "10.0.0.5:7070", { listenAddress: "10.0.0.5" }), true);
   });
 });
 
