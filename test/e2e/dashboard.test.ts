@@ -70,7 +70,7 @@ describe(`the dashboard at /ui, in Chromium, on ${testRuntime()}`, () => {
       const done = await start(server.url, "printf 'compiling\\n\\033[32mok\\033[0m\\n'");
       const other = await start(server.url, "sleep 30");
       const screenshot = process.env.EDGEPROC_SCREENSHOT;
-      const seen = await probe([server.url, "kill", ...(screenshot ? [resolve(screenshot)] : [])]);
+      const seen = await probe([server.url, "kill", done, ...(screenshot ? [resolve(screenshot)] : [])]);
       assert.equal(seen.failure, undefined, JSON.stringify(seen));
       assert.deepEqual(seen.errors, [], "no console error, no CSP violation");
       assert.equal(seen.tokenFormHidden, true, "no token form without a token");
@@ -86,6 +86,27 @@ describe(`the dashboard at /ui, in Chromium, on ${testRuntime()}`, () => {
       assert.ok(await eventually(async () => (await liveGroup(info.pid)).length === 0), "the group is gone");
       const list = (await (await fetch(`${server.url}${BASE}/list`)).json()) as { processes: { id: string }[] };
       assert.ok([done, other].every((id) => list.processes.some((p) => p.id === id)));
+      // Then, by keyboard only, the finished one: Tab reaches it (with a visible outline) and Space selects it.
+      assert.notEqual(seen.focusOutline, null, "Tab reaches the finished process");
+      assert.notEqual(seen.focusOutline, "none", "with a visible focus");
+      assert.equal(seen.keyboardSelected.output, "compiling\nok\n");
+      assert.deepEqual(seen.keyboardSelected.green, ["ok"]);
+      assert.match(seen.keyboardSelected.exit, /exit code 0/);
+      assert.equal(seen.keyboardSelected.deleteEnabled, true, "Delete is offered for a finished process");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("keeps at most the last MiB of a large output in view, and says that the rest was dropped", T, async () => {
+    const server = await startServer(["--quiet"]);
+    try {
+      const seen = await probe([server.url, "flood"]);
+      assert.equal(seen.failure, undefined, JSON.stringify(seen));
+      assert.deepEqual(seen.errors, []);
+      assert.ok(seen.length > 0 && seen.length <= 1 << 20, `${seen.length} characters in view`);
+      assert.equal(seen.tail, "xxx\n", "the end of the output is there");
+      assert.match(seen.note, /dropped from view/);
     } finally {
       await server.stop();
     }
