@@ -4,9 +4,9 @@
 //   node test/support/dashboard-probe.mjs <edgeproc url> flood
 // `kill` starts a command from the page's form, waits for its output (plain, then red), optionally takes a
 // screenshot, presses Kill and waits for the exit and for the process under Finished, then selects the finished
-// process with the keyboard only. `token` sees the token form, enters the token and waits for the list. `flood`
-// starts a command printing 2.4 MB and looks at what stays in the DOM. Prints one JSON line: what the page showed,
-// and every console error or CSP violation. Run by test/e2e/dashboard.test.ts under every runtime's server.
+// process with the keyboard only and deletes it. `token` sees the token form, enters the token and waits for the
+// list. `flood` starts a command printing 2.4 MB and looks at what stays in the DOM. Prints one JSON line: what the
+// page showed, and every console error or CSP violation. Run by test/e2e/dashboard.test.ts on each runtime.
 import { chromium } from "playwright-core";
 
 const [edgeproc, mode, ...rest] = process.argv.slice(2);
@@ -87,6 +87,13 @@ async function kill(tab, finishedId, screenshot) {
     exit: document.getElementById("exit").textContent,
     deleteEnabled: !document.getElementById("delete").disabled,
   }));
+  await tab.click("#delete");
+  await tab.waitForFunction(
+    (id) => ![...document.querySelectorAll("#finished button")].some((b) => b.dataset.id === id),
+    finishedId,
+    WAIT,
+  );
+  seen.afterDelete = await tab.textContent("#detail-title");
 }
 
 async function flood(tab) {

@@ -126,7 +126,11 @@ export const DASHBOARD_SCRIPT: string = String.raw`
     const p = processes.find((q) => q.id === selected);
     $("terminate").disabled = $("kill").disabled = !p || !p.running;
     $("delete").disabled = !p || p.running;
-    if (!p) return;
+    if (!p) {
+      $("detail-title").textContent = selected === null ? "No process selected" : "Process " + selected + " is gone";
+      $("detail-info").textContent = "";
+      return;
+    }
     $("detail-title").textContent = p.command;
     $("detail-info").textContent = p.id + " · pid " + p.pid + " · " + meta(p);
   }
