@@ -249,44 +249,6 @@ export function holds(op: number, assertion: number, prev: number, cur: number):
 }
 
 /**
- * A finder of a string that every matching line contains, to skip to candidate lines before the automaton runs:
- * the longest run (up to 32 code units) of plain characters in the top-level sequence, found with `indexOf` or,
- * with "i", a native RegExp of that run alone (linear: no quantifier); undefined if there is no such run.
- * @example
- * ```ts
- * const ok: PatternNode = { type: "seq", items: [{ type: "atom", atom: 0 }, { type: "atom", atom: 1 }] };
- * literalFinder(ok, ["o", "k"], "")?.("look", 0); // 2
- * ```
- */
-export function literalFinder(root: PatternNode, atoms: readonly string[], flags: string): Finder | undefined {
-  let best = "";
-  let run = "";
-  let count = 0;
-  let bestCount = 0;
-  for (const item of root.type === "seq" ? root.items : [root]) {
-    const source = item.type === "atom" ? atoms[item.atom]! : "";
-    const plain = source.length === 1 && !".[\\\n".includes(source);
-    const escaped = source.length === 2 && source[0] === "\\" && "^$\\.*+?()[]{}|/".includes(source[1]!);
-    run = plain || escaped ? run + source : "";
-    count = run === "" ? 0 : count + 1;
-    if (count > bestCount && count <= 32) [best, bestCount] = [run, count];
-  }
-  if (bestCount === 0) return undefined;
-  if (!flags.includes("i")) {
-    const literal = best.replace(/\\(.)/g, "$1");
-    return (text, from) => text.indexOf(literal, from);
-  }
-  const re = new RegExp(best, flags.replace(/[ms]/g, "") + "g");
-  return (text, from) => {
-    re.lastIndex = from;
-    return re.exec(text)?.index ?? -1;
-  };
-}
-
-/** Where a string occurs in `text` at or after `from`, or -1. */
-export type Finder = (text: string, from: number) => number;
-
-/**
  * Whether two sorted state sets are equal.
  * @example
  * ```ts

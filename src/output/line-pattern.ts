@@ -12,8 +12,8 @@
  */
 import { parsePattern, PatternError } from "./line-pattern-parse.ts";
 import * as nfaModule from "./line-pattern-nfa.ts";
-import { buildNfa, CharClasses, type Finder, isDead, literalFinder, type Nfa, sameSet } from "./line-pattern-nfa.ts";
-
+import { type Finder, literalFinder } from "./line-pattern-literal.ts";
+import { buildNfa, CharClasses, isDead, type Nfa, sameSet } from "./line-pattern-nfa.ts";
 export { PatternError } from "./line-pattern-parse.ts";
 
 /**
