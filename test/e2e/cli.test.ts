@@ -3,7 +3,7 @@
 // Ctrl-C forwarded as interrupt, and the bare command still serving.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { type AddressInfo, createServer } from "node:net";
+import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { createClient, type EdgeprocClient } from "../../src/client/index.ts";
@@ -96,6 +96,48 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A TCP proxy to `target` that cuts the first connection whose answer carries an `output` event right after
+ * passing that event on, as a restarted proxy would; later connections pass untouched.
+ */
+async function cuttingProxy(target: string): Promise<{ url: string; cuts(): number; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  let cuts = 0;
+  const proxy: Server = createServer((downstream) => {
+    const upstream = connect(Number(port), hostname);
+    for (const socket of [downstream, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+      socket.on("close", () => sockets.delete(socket));
+    }
+    downstream.pipe(upstream);
+    upstream.on("data", (chunk: Buffer) => {
+      if (cuts === 0 && chunk.toString().includes("event: output")) {
+        cuts++;
+        upstream.unpipe();
+        downstream.write(chunk, () => {
+          downstream.destroy();
+          upstream.destroy();
+        });
+        return;
+      }
+      downstream.write(chunk);
+    });
+    upstream.on("end", () => downstream.end());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", () => resolve()));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  return {
+    url,
+    cuts: () => cuts,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
 describe(`edgeproc CLI (${testRuntime()})`, () => {
   it("ps lists running processes, -a the exited ones too, --json the list answer", T, async () => {
     const { id: sleeping } = await client.start({ command: "sleep 30" });
@@ -148,6 +190,17 @@ describe(`edgeproc CLI (${testRuntime()})`, () => {
     assert.ok(!run.stdout().includes("second"));
     const { code, stdout, stderr } = await run.done;
     assert.deepEqual([code, stdout], [0, "first\nsecond\n"], stderr);
+  });
+
+  it("run resumes a dropped stream from the last cursor: every byte once, in order", T, async () => {
+    const proxy = await cuttingProxy(server.url);
+    try {
+      const ran = await cli(["run", "--url", proxy.url, "--", "sh", "-c", "echo first; sleep 1; echo second"]);
+      assert.equal(proxy.cuts(), 1, "the proxy cut the stream");
+      assert.deepEqual([ran.code, ran.stdout], [0, "first\nsecond\n"], ran.stderr);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("Ctrl-C sends interrupt to the process group and run exits 130", T, async () => {
