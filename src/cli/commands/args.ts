@@ -52,7 +52,7 @@ export interface Command {
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   url: { type: "string", label: "--url URL", help: `the server (EDGEPROC_URL; default ${DEFAULT_URL})` },
   token: { type: "string", label: "--token TOKEN", help: "bearer token (EDGEPROC_TOKEN)" },
-  chat: { type: "string", label: "--chat ID", help: "act as chat ID (the Coder-Chat-Id header)" },
+  chat: { type: "string", label: "--chat ID", help: "act as chat ID, a UUID (the Coder-Chat-Id header)" },
   json: { type: "boolean", label: "--json", help: "print the API's JSON answers" },
   help: { type: "boolean", short: "h", label: "-h, --help", help: "print this and exit" },
 };

@@ -6,7 +6,7 @@
 import process from "node:process";
 import { createClient } from "../../client/create-client.ts";
 import { type Command, commandHelp, GLOBAL_OPTIONS, parseCommandArgs } from "./args.ts";
-import { describeFailure, EXIT, EXIT_CODE_HELP, UsageError } from "./exit-codes.ts";
+import { describeFailure, EXIT, EXIT_CODE_HELP, RUN_EXIT_HELP, UsageError } from "./exit-codes.ts";
 import { killCommand, rmCommand } from "./kill.ts";
 import { logsCommand } from "./logs.ts";
 import { psCommand } from "./ps.ts";
@@ -72,7 +72,8 @@ export async function runClientCommand(name: string, argv: string[], invokedAs: 
 
 /** The exit code table of the help texts. */
 function exitCodeHelp(): string {
-  return `Exit codes:\n${EXIT_CODE_HELP.map(([code, when]) => `  ${String(code).padEnd(4)}${when}`).join("\n")}\n`;
+  const rows = EXIT_CODE_HELP.map(([code, when]) => `  ${String(code).padEnd(4)}${when}`);
+  return `Exit codes:\n${rows.join("\n")}\n${RUN_EXIT_HELP}\n`;
 }
 
 /**

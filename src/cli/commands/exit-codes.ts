@@ -11,12 +11,15 @@ export const EXIT = { ok: 0, failure: 1, usage: 64, unavailable: 69, noPermissio
 
 /** The exit code table of the help text: code, then when. */
 export const EXIT_CODE_HELP: readonly [number, string][] = [
-  [EXIT.ok, "done (run: the process exited 0; kill: the group is gone)"],
+  [EXIT.ok, "done (kill: the group is gone)"],
   [EXIT.failure, "no such process (404), still running (rm: 409), survivors (kill), another API error"],
   [EXIT.usage, "bad usage (EX_USAGE): an unknown option, a missing ID or command"],
   [EXIT.unavailable, "the server cannot be reached (EX_UNAVAILABLE): start one with `edgeproc serve`"],
   [EXIT.noPermission, "the server needs a token, or refused it (EX_NOPERM): --token or EDGEPROC_TOKEN"],
 ];
+
+/** How `run` exits once its process started, below the table of the help text. */
+export const RUN_EXIT_HELP = "run, once its process started, exits with the process's code, 128+n for signal n.";
 
 /**
  * A failure the CLI reports as one line and an exit code of its own choosing.
