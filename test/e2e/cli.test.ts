@@ -3,7 +3,10 @@
 // Ctrl-C forwarded as interrupt, and the bare command still serving.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { createClient, type EdgeprocClient } from "../../src/client/index.ts";
@@ -112,8 +115,11 @@ async function cuttingProxy(target: string): Promise<{ url: string; cuts(): numb
       socket.on("close", () => sockets.delete(socket));
     }
     downstream.pipe(upstream);
+    // The whole answer so far, not the chunk: an event may come split over two reads.
+    let answer = "";
     upstream.on("data", (chunk: Buffer) => {
-      if (cuts === 0 && chunk.toString().includes("event: output")) {
+      answer += chunk.toString();
+      if (cuts === 0 && answer.includes("event: output")) {
         cuts++;
         upstream.unpipe();
         downstream.write(chunk, () => {
@@ -182,14 +188,22 @@ describe(`edgeproc CLI (${testRuntime()})`, () => {
   });
 
   it("run streams the output live: the first line arrives while the process still runs", T, async () => {
-    const command = "sh -c 'echo first; sleep 2; echo second'";
-    const run = spawnCli(at("run", "--", "sh", "-c", "echo first; sleep 2; echo second"));
-    await run.printed(/first\n/);
-    const info = await client.get(await idOf(command));
-    assert.equal(info.running, true, "the first line came only at the end");
-    assert.ok(!run.stdout().includes("second"));
-    const { code, stdout, stderr } = await run.done;
-    assert.deepEqual([code, stdout], [0, "first\nsecond\n"], stderr);
+    // The process prints its second line only once the test has seen the first one and creates the gate.
+    const dir = await mkdtemp(join(tmpdir(), "edgeproc-cli-"));
+    const gate = join(dir, "gate");
+    const script = `echo first; while [ ! -e ${gate} ]; do sleep 0.05; done; echo second`;
+    try {
+      const run = spawnCli(at("run", "--", "sh", "-c", script));
+      await run.printed(/first\n/);
+      const info = await client.get(await idOf(`sh -c '${script}'`));
+      assert.equal(info.running, true, "the first line came only at the end");
+      assert.ok(!run.stdout().includes("second"));
+      await writeFile(gate, "");
+      const { code, stdout, stderr } = await run.done;
+      assert.deepEqual([code, stdout], [0, "first\nsecond\n"], stderr);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("run resumes a dropped stream from the last cursor: every byte once, in order", T, async () => {
