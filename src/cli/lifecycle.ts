@@ -11,14 +11,18 @@ import { httpUrl, type ListenOptions, type Listening } from "../runtimes/listen-
 import { ConfigError, helpText, parseServerConfig, type ServerConfig } from "./server-config.ts";
 
 /**
- * Reads the config from `argv`/`env` and builds the API; prints help, the version or a config error and exits
- * when needed.
+ * Reads the config from `argv`/`env` and builds the API; prints help (followed by `moreHelp`, the bin's
+ * subcommands), the version or a config error and exits when needed.
  * @example
  * ```ts
  * const { config, api } = prepareServer("bun run src/cli/bun.ts");
  * ```
  */
-export function prepareServer(command: string, argv = process.argv.slice(2)): { config: ServerConfig; api: ProcessApi } {
+export function prepareServer(
+  command: string,
+  argv: string[] = process.argv.slice(2),
+  moreHelp = "",
+): { config: ServerConfig; api: ProcessApi } {
   let config: ServerConfig;
   try {
     config = parseServerConfig(argv, process.env);
@@ -28,7 +32,7 @@ export function prepareServer(command: string, argv = process.argv.slice(2)): { 
     process.exit(2);
   }
   if (config.help) {
-    console.log(helpText(command));
+    console.log(helpText(command) + moreHelp);
     process.exit(0);
   }
   if (config.version) {
@@ -79,6 +83,12 @@ export function serveLifecycle(api: ProcessApi, url: string, stopListening: () =
 /** A runtime's `listen` (`src/runtimes/node/serve.ts`, `src/runtimes/bun/serve.ts`). */
 export type Listen = (fetch: (request: Request) => Promise<Response>, options: ListenOptions) => Promise<Listening>;
 
+/** What the `edgeproc` bin passes besides the command: the flags after `serve`, and the help of its subcommands. */
+export interface ServeOptions {
+  argv?: string[];
+  moreHelp?: string;
+}
+
 /**
  * The whole server of an entry that listens itself: config and API from `argv`/`env`, `listen`, then the lifecycle.
  * @example
@@ -87,8 +97,8 @@ export type Listen = (fetch: (request: Request) => Promise<Response>, options: L
  * await listenAndServe("npm run start:node --", listen);
  * ```
  */
-export async function listenAndServe(command: string, listen: Listen): Promise<void> {
-  const { config, api } = prepareServer(command);
+export async function listenAndServe(command: string, listen: Listen, options: ServeOptions = {}): Promise<void> {
+  const { config, api } = prepareServer(command, options.argv, options.moreHelp);
   const { requestTimeoutMs } = api.manager.limits;
   let server: Listening;
   try {

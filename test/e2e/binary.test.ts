@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { after, describe, it } from "node:test";
+import { commandsHelp } from "../../src/cli/commands/client-main.ts";
 import { helpText } from "../../src/cli/server-config.ts";
 import { IGNORES_TERM, SLEEPER } from "../support/fixtures.ts";
 import { caller } from "../support/http.ts";
@@ -87,7 +88,7 @@ describe(`single executable (tests on ${testRuntime()})`, () => {
     await build();
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     assert.equal((await runBinary(["--version"])).stdout, `${pkg.version}\n`);
-    assert.equal((await runBinary(["--help"])).stdout, `${helpText("edgeproc")}\n`);
+    assert.equal((await runBinary(["--help"])).stdout, `${helpText("edgeproc")}${commandsHelp("edgeproc")}\n`);
   });
 
   it("serves a command, then on SIGTERM ends every group and its helpers and exits 0", T, async () => {
