@@ -23,6 +23,7 @@ describe("cli commands", () => {
     const words = ["echo", "a b", "it's", "$HOME", "", "--x=1", "*", "ü"];
     const line = commandLine(words);
     assert.equal(commandLine(["sh", "-c", "echo hi; exit 3"]), "sh -c 'echo hi; exit 3'");
+    assert.equal(commandLine(["make && make test"]), "make && make test", "one word is a command line");
     const echoed = spawnSync("sh", ["-c", `printf '%s\\n' ${line.slice("echo ".length)}`], { encoding: "utf8" });
     assert.deepEqual(echoed.stdout.split("\n").slice(0, -1), words.slice(1));
   });

@@ -123,12 +123,14 @@ export function shellQuote(word: string): string {
 }
 
 /**
- * The shell command line that runs `words` as given: `["echo", "a b"]` is `echo 'a b'`.
+ * The shell command line that runs `words`: several words run as given (`["echo", "a b"]` is `echo 'a b'`); one
+ * word is a command line already, as `sh -c` and `ssh host` take it (`run -- 'make && make test'`).
  * @example
  * ```ts
  * commandLine(["sh", "-c", "echo hi; exit 3"]); // "sh -c 'echo hi; exit 3'"
+ * commandLine(["npm test && echo ok"]); // "npm test && echo ok"
  * ```
  */
 export function commandLine(words: readonly string[]): string {
-  return words.map(shellQuote).join(" ");
+  return words.length === 1 ? words[0]! : words.map(shellQuote).join(" ");
 }

@@ -29,7 +29,8 @@ export const runCommand: Command = {
   summary:
     "Run a command on the server, stream its output, exit with its exit code.\n" +
     "A process a signal ended exits 128+n (143 for SIGTERM), as in a shell.\n" +
-    "The words after -- are one shell command line, each quoted as needed: run -- echo 'a b' prints a b.\n" +
+    "The words after -- run as given, each quoted as needed (run -- echo 'a b' prints a b); a single word is a\n" +
+    "command line of its own (run -- 'make && make test').\n" +
     "Ctrl-C sends interrupt to its process group, a second Ctrl-C sends kill.",
   usage: "run [--tty] [--timeout 30s] [--workdir DIR] [--env K=V]... [options] -- CMD [ARG]...",
   options: {
