@@ -137,7 +137,7 @@ const contentTypeArb = fc.oneof(
   { weight: 2, arbitrary: pick("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x") },
   { weight: 1, arbitrary: pick("", "text/json", "application/jsonp", "APPLICATION/JSON") },
 );
-/** Rarely present: any Origin is refused by an API without allowed origins. */
+/** Rarely present: an Origin other than the request's own is refused by an API without allowed origins. */
 const originArb = fc.oneof(
   { weight: 12, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: pick("http://evil.example", "null", "http://localhost:7070", "https://app.example.com") },

@@ -183,12 +183,16 @@ async function checkResponse(harness: Harness, request: Request, response: Respo
   const path = new URL(request.url).pathname;
   const isHealth = path === "/healthz" && (request.method === "GET" || request.method === "HEAD");
   const authorized = request.headers.get("authorization") === `Bearer ${harness.config.token}`;
-  // Browsers first: a foreign Host (DNS rebinding) and any Origin (none is allowed here) are 403 before the token.
+  // Browsers first: a foreign Host (DNS rebinding) and any other Origin (none is configured here) are 403 before the
+  // token.
   const host = request.headers.get("host");
   const rebound = host !== null && !/^(localhost|[\w.-]+\.localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
   const hostRefused = status === 403 && (request.method === "HEAD" || text.includes("forbidden_host"));
   if (rebound && !isHealth && !hostRefused) fail("a foreign Host passed", text);
-  const fromPage = (request.headers.has("origin") || rebound) && !isHealth;
+  // A page's own origin (http(s):// and exactly an allowed Host: the /ui dashboard's requests) is let in.
+  const origin = request.headers.get("origin")?.trim().toLowerCase();
+  const ownOrigin = !rebound && host !== null && (origin === `http://${host}` || origin === `https://${host}`);
+  const fromPage = ((origin !== undefined && !ownOrigin) || rebound) && !isHealth;
   if (fromPage && status !== 403) fail("a request with an Origin passed", text);
   if (harness.config.token && !isHealth && !fromPage && !authorized && status !== 401) {
     fail("a request without the token passed", text);
