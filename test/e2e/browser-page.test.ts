@@ -6,26 +6,15 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ROOT, testRuntime } from "../support/runtime.ts";
-import { startServer } from "../support/server.ts";
+import { freePort, startServer } from "../support/server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const T = { timeout: 90_000, skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (npm run install:browser)` };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function probe(url: string, mark: string, port: number): Promise<Record<string, any>> {
   return new Promise((resolve, reject) => {

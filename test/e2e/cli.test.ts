@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { createClient, type EdgeprocClient } from "../../src/client/index.ts";
 import { VERSION } from "../../src/create-process-api.ts";
 import { ROOT, scriptCommand, testRuntime } from "../support/runtime.ts";
-import { eventually, launch, liveGroup, startServer, type TestServer } from "../support/server.ts";
+import { eventually, freePort, launch, liveGroup, startServer, type TestServer } from "../support/server.ts";
 
 const T = { timeout: 90_000 };
 /** The longest a CLI child may live before the test kills it. */
@@ -90,14 +90,6 @@ async function idOf(command: string): Promise<string> {
   return found.id;
 }
 
-/** A TCP port nothing listens on (it was free a moment ago). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /**
  * A TCP proxy to `target` that cuts the first connection whose answer carries an `output` event right after

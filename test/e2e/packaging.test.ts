@@ -246,7 +246,7 @@ describe(`packaging on ${runtime}`, () => {
     assert.match(help.stdout, /--request-timeout-ms N/);
   });
 
-  it(`the bin prints its help and serves /healthz on ${runtime}`, T, async () => {
+  it(`the bin prints its help, serves /healthz, until=match and /ui, and its ps lists on ${runtime}`, T, async () => {
     await install();
     const { cmd, args, usage } = scratchBin(runtime);
     const help = await run(cmd, [...args, "--help"], app);
@@ -272,6 +272,23 @@ describe(`packaging on ${runtime}`, () => {
       body: JSON.stringify({ command: "echo from-the-bin" }),
     });
     assert.equal(((await ran.json()) as { output: string }).output, "from-the-bin\n");
+    // What the tarball adds beyond the core: the line matcher, the dashboard and the client subcommands.
+    const waitFor = { command: "echo booting; echo 'ready on 5173'; sleep 30", until: "match", pattern: "\\d+$" };
+    const ready = await fetch(`${url}/api/v0/processes/run`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(waitFor),
+    });
+    type Ready = { id: string; running: boolean; match?: { text: string; cursor: number } };
+    const readyBody = (await ready.json()) as Ready;
+    assert.deepEqual([readyBody.running, readyBody.match], [true, { text: "ready on 5173", cursor: 8 }]);
+    const page = await fetch(`${url}/ui`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+    assert.match(await page.text(), /ui\/app\.js/);
+    const ps = await run(cmd, [...args, "ps", "--url", url, "--json"], app);
+    const listed = JSON.parse(ps.stdout) as { processes: { id: string }[] };
+    assert.ok(listed.processes.some((p) => p.id === readyBody.id), ps.stdout);
     kill(child, "SIGTERM");
     await exited;
     assert.ok(await eventually(async () => (await liveGroup(child.pid!)).length === 0), "the server outlived SIGTERM");

@@ -95,7 +95,12 @@ describe(`pid reuse on ${testRuntime()}`, { skip }, () => {
     assert.equal(reply.body.code, "not_running");
     const waited = await a("POST", `/${id}/signal`, { body: { signal: "terminate", wait_ms: 100 } });
     assert.equal(waited.status, 409);
-    assert.equal((await a("GET", `/${id}`)).body.group_alive, false);
+    const info = (await a("GET", `/${id}`)).body;
+    assert.equal(info.group_alive, false);
+    // Liveness reads the group through the same proof: the stranger's CPU, memory and state are not reported.
+    assert.deepEqual([info.group_members, info.cpu_ms, info.rss_bytes, info.state], [0, 0, 0, undefined]);
+    const waitPort = await a("GET", `/${id}/output?until=port&port=1&wait_ms=200`);
+    assert.equal(waitPort.body.listening, undefined);
     assert.equal(await alive(pid), "alive");
     await inside(`kill -9 ${pid}`);
   });

@@ -3,27 +3,16 @@
 // listening on (the leader or a child; checked from outside with a TCP connect and ps), liveness figures that rise
 // with a busy process, bad conditions as 400s that run nothing, and a hostile pattern that cannot stall the server.
 import assert from "node:assert/strict";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { assertError } from "../support/assert.ts";
 import { caller, type Caller } from "../support/http.ts";
 import { testRuntime } from "../support/runtime.ts";
-import { eventually, liveGroup, startServer, type TestServer } from "../support/server.ts";
+import { eventually, freePort, liveGroup, startServer, type TestServer } from "../support/server.ts";
 
 const T = { timeout: 60_000 };
 const PYTHON = "python3";
 
-/** A TCP port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether a TCP connection to 127.0.0.1:`port` is accepted: a look from outside the server. */
 function accepts(port: number): Promise<boolean> {

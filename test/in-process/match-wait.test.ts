@@ -99,6 +99,22 @@ describe("until=match in process", () => {
     assert.deepEqual(await wait.settled, { text: "found", cursor: 256 * 2000 });
   });
 
+  it("a client that goes away mid-wait frees its match and port waits", async () => {
+    const { api, call } = withFake();
+    const { id } = (await call("POST", "/start", { body: { command: "dev" } })).body;
+    for (const query of ["until=match&pattern=never", "until=port&port=3000"]) {
+      const gone = new AbortController();
+      const url = `http://127.0.0.1/api/v0/processes/${id}/output?${query}&wait_ms=60000`;
+      const answer = api.fetch(new Request(url, { signal: gone.signal })).catch(() => null);
+      await tick();
+      assert.equal(api.manager.activity.waiters, 1, query);
+      gone.abort();
+      await answer;
+      await tick();
+      assert.equal(api.manager.activity.waiters, 0, `${query}: the wait ended with its client`);
+    }
+  });
+
   it("a timed-out waiter leaves nothing behind; the exit tries the unended last line", async () => {
     const { fake, api, call } = withFake();
     const { id } = (await call("POST", "/start", { body: { command: "dev" } })).body;

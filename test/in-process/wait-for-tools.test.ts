@@ -3,7 +3,6 @@
 // port listens, say what met the wait, tell a timeout or an early exit apart, and refuse a bad condition before
 // anything starts.
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -13,6 +12,7 @@ import { createProcessApi, type ProcessApi } from "../../src/index.ts";
 import { type AgentTools, createAgentTools, type ToolResult } from "../../src/tools/index.ts";
 import type { ToolCallResult } from "../support/assert.ts";
 import { testRuntime } from "../support/runtime.ts";
+import { freePort } from "../support/server.ts";
 
 const T = { timeout: 60_000 };
 let api: ProcessApi;
@@ -36,16 +36,6 @@ function valueOf<T>(result: ToolResult<T>): T {
 
 const kill = (id: string) => client.signal(id, "kill", { waitMs: 10_000 }).catch(() => undefined);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe(`wait_for in the agent tools on ${testRuntime()}`, () => {
   it("execute returns once the line is printed, with the id of the server that runs on", T, async () => {

@@ -5,6 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createServer as createNetServer } from "node:net";
 import process from "node:process";
 import { listening, ROOT, serverCommand, testRuntime } from "./runtime.ts";
 
@@ -145,4 +146,22 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A TCP port on 127.0.0.1 nothing listens on (it was free a moment ago).
+ * @example
+ * ```ts
+ * const port = await freePort();
+ * ```
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
