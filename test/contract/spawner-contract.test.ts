@@ -373,3 +373,10 @@ spawnerContract(`${detectRuntime()} (current runtime)`, createSpawner);
 // the node:child_process one.
 const isNode = detectRuntime() === "node";
 spawnerContract("node:child_process (fallback)", createNodeSpawner, isNode && "the current runtime's spawner on Node");
+// The same spawner forking each child itself, as it does without Perl (on Node and Bun the default forks from the
+// fork helper; Deno has none, so there it is the fallback above once more).
+spawnerContract(
+  "node:child_process forking itself (no fork helper)",
+  () => createNodeSpawner({ forkHelper: false }),
+  detectRuntime() === "deno" && "Deno's node:child_process spawner has no fork helper: the case above",
+);

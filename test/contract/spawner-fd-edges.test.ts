@@ -12,12 +12,20 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ROOT, scriptCommand, testRuntime } from "../support/runtime.ts";
 
+/** The runtime's own spawner, the node:child_process one (with its fork helper), and that one forking itself. */
+type Which = "runtime" | "node" | "node-direct";
+const NAMES: Record<Which, string> = {
+  runtime: "the runtime's own spawner",
+  node: "the node:child_process fallback",
+  "node-direct": "the node:child_process spawner forking itself (no fork helper)",
+};
+
 interface Case {
   case: string;
   threw: string | null;
 }
 
-function sweep(spawner: "runtime" | "node", dir: string): Promise<Case[]> {
+function sweep(spawner: Which, dir: string): Promise<Case[]> {
   const [cmd, argv] = scriptCommand(testRuntime(), "test/support/fd-edge.ts", [spawner, dir]);
   const limited = ["-c", 'ulimit -n 64 && exec "$0" "$@"', cmd, ...argv];
   return new Promise((resolve, reject) =>
@@ -29,8 +37,8 @@ function sweep(spawner: "runtime" | "node", dir: string): Promise<Case[]> {
 }
 
 describe(`spawners at the open-file limit on ${testRuntime()}`, () => {
-  for (const spawner of ["runtime", "node"] as const) {
-    const name = spawner === "node" ? "the node:child_process fallback" : "the runtime's own spawner";
+  for (const spawner of ["runtime", "node", "node-direct"] as const) {
+    const name = NAMES[spawner];
     it(`${name} runs a command or throws, never both`, { timeout: 90_000 }, async () => {
       const dir = await realpath(await mkdtemp(join(tmpdir(), "edgeproc-fd-edge-")));
       try {

@@ -1,4 +1,4 @@
-// The pipe maker of Node and Bun (docs/api.md §6): the small `sh` that makes the real pipes of §3.1. Killed from
+// The pipe maker of Bun (and of Node without Perl, docs/api.md §6): the small `sh` that makes the real pipes of §3.1. Killed from
 // outside, it is replaced at the next batch and starts go on working; when the server dies by SIGKILL it exits
 // too, since it reads its orders from a pipe of the server's. Deno uses its own pipes and has no pipe maker.
 // The OS is checked with ps, independently of the server's own /proc reader.
@@ -9,7 +9,12 @@ import { caller } from "../support/http.ts";
 import { testRuntime } from "../support/runtime.ts";
 import { alive, childrenMarked, eventually, startServer } from "../support/server.ts";
 
-const T = { timeout: 60_000, skip: testRuntime() === "deno" && "Deno gives real pipes itself: no pipe maker" };
+const SKIP: Record<string, string | false> = {
+  bun: false,
+  deno: "Deno gives real pipes itself: no pipe maker",
+  node: "the Node server's fork helper makes the pipes (test/e2e/fork-helper.test.ts)",
+};
+const T = { timeout: 60_000, skip: SKIP[testRuntime()] ?? false };
 
 const makersOf = (ppid: number) => childrenMarked(ppid, "edgeproc-pipe-maker");
 

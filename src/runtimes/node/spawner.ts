@@ -10,6 +10,7 @@ import type { Readable, Writable } from "node:stream";
 import type { ExitStatus, SpawnedProcess, Spawner, SpawnRequest, TtyUnavailableError } from "../../core/spawner.ts";
 import { bunGlobal } from "../bun/bun-api.ts";
 import { fdReadable, fdWritable } from "../bun/fd-streams.ts";
+import { ForkHelper, type HelperChild } from "../posix/fork-helper.ts";
 import { closeQuietly, type PipeEnds, PipeMaker } from "../posix/pipe-maker.ts";
 import { spawnedProcess } from "../posix/group-handle.ts";
 import { findScript, withScriptTty } from "../posix/script-tty.ts";
@@ -28,10 +29,45 @@ const OUTPUT_HIGH_WATER_MARK = 256 * 1024;
  * console.log(await new Response(proc.output).text(), await proc.exited);
  * ```
  */
-export function createNodeSpawner(options: { scriptPath?: string | null } = {}): Spawner {
-  const stdio = process.versions.deno === undefined ? new MadePipeStdio() : new DenoStdio();
-  const pipes: Spawner = { name: "node", spawn: (request) => spawnNode(stdio, request) };
+export function createNodeSpawner(options: NodeSpawnerOptions = {}): Spawner {
+  const made = process.versions.deno === undefined ? new MadePipeStdio() : null;
+  const stdio = made ?? new DenoStdio();
+  // Deno cannot adopt a descriptor as a stream, so it has no fork helper.
+  const helper = made && (options.forkHelper ?? true) ? new ForkHelper() : null;
+  const pipes: Spawner = {
+    name: "node",
+    spawn: async (request) => (helper && made && (await viaHelper(helper, made, request))) || spawnNode(stdio, request),
+  };
   return withScriptTty(pipes, options.scriptPath === undefined ? findScript() : options.scriptPath);
+}
+
+/** Options of {@link createNodeSpawner}. */
+export interface NodeSpawnerOptions {
+  /** script(1)'s path for terminals; found by default; `null`: none, a terminal start fails. */
+  scriptPath?: string | null;
+  /**
+   * Fork children from a resident Perl helper instead of this process (posix/fork-helper.ts), when Perl is there;
+   * default `true` (Node and Bun; Deno has none). `false`: this process forks each child itself.
+   */
+  forkHelper?: boolean;
+}
+
+/** A start through the fork helper, or `null` when there is none (the caller forks itself). */
+async function viaHelper(
+  helper: ForkHelper,
+  stdio: MadePipeStdio,
+  request: SpawnRequest,
+): Promise<SpawnedProcess | null> {
+  let child: HelperChild<Pick<SpawnedProcess, "output" | "stdin">> | null;
+  try {
+    child = await helper.spawn(request, SHELL, stdio);
+  } catch (cause) {
+    throw await spawnFailure(cause, request.cwd);
+  }
+  if (!child) return null;
+  const proc = spawnedProcess({ pid: child.pid, ...child.streams, outputIsByteStream: false, exited: child.exited });
+  child.onOrphaned(() => proc.signalGroup("SIGKILL"));
+  return proc;
 }
 
 async function spawnNode(stdio: Stdio, request: SpawnRequest): Promise<SpawnedProcess> {
@@ -95,6 +131,8 @@ interface Stdio {
 class MadePipeStdio implements Stdio {
   readonly #bun = process.versions.bun !== undefined;
   readonly #pipes = new PipeMaker();
+  /** Bun's `Bun.file(fd)` dups the descriptor it adopts. */
+  readonly spareFds = this.#bun ? 1 : 0;
 
   async plan(command: string, stdin: boolean): Promise<StdioPlan> {
     const output = await this.#pipes.outputPipe();
@@ -118,16 +156,22 @@ class MadePipeStdio implements Stdio {
         closeQuietly(output.ours);
         if (ends) closeQuietly(ends.ours);
       },
-      streams: () => ({
-        output: this.#bun
-          ? fdReadable(bunGlobal("the node spawner under Bun"), output.ours)
-          : readableOf(new Socket({ fd: output.ours, readable: true, writable: false })),
-        stdin: !ends
+      streams: () => this.adopt(output.ours, ends ? ends.ours : null),
+    };
+  }
+
+  /** Streams over our non-blocking ends: the output pipe's read end and the stdin pipe's write end. */
+  adopt(output: number, stdin: number | null): Pick<SpawnedProcess, "output" | "stdin"> {
+    return {
+      output: this.#bun
+        ? fdReadable(bunGlobal("the node spawner under Bun"), output)
+        : readableOf(new Socket({ fd: output, readable: true, writable: false })),
+      stdin:
+        stdin === null
           ? null
           : this.#bun
-            ? fdWritable(bunGlobal("the node spawner under Bun"), ends.ours)
-            : writableOf(new Socket({ fd: ends.ours, readable: false, writable: true })),
-      }),
+            ? fdWritable(bunGlobal("the node spawner under Bun"), stdin)
+            : writableOf(new Socket({ fd: stdin, readable: false, writable: true })),
     };
   }
 }
