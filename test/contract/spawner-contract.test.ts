@@ -373,10 +373,16 @@ spawnerContract(`${detectRuntime()} (current runtime)`, createSpawner);
 // the node:child_process one.
 const isNode = detectRuntime() === "node";
 spawnerContract("node:child_process (fallback)", createNodeSpawner, isNode && "the current runtime's spawner on Node");
-// The same spawner forking each child itself, as it does without Perl (on Node and Bun the default forks from the
-// fork helper; Deno has none, so there it is the fallback above once more).
+// Its two ways to start a child, each where it is not the default above: forking itself (the default under Bun,
+// and on Node without Perl) and through the fork helper (the default on Node). Deno's has no fork helper.
+const runtime = detectRuntime();
 spawnerContract(
   "node:child_process forking itself (no fork helper)",
   () => createNodeSpawner({ forkHelper: false }),
-  detectRuntime() === "deno" && "Deno's node:child_process spawner has no fork helper: the case above",
+  runtime !== "node" && "the fallback above already forks itself here",
+);
+spawnerContract(
+  "node:child_process through the fork helper",
+  () => createNodeSpawner({ forkHelper: true }),
+  runtime === "node" ? "the current runtime's spawner above" : runtime === "deno" && "Deno's has no fork helper",
 );

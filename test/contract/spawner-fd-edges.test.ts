@@ -12,12 +12,13 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ROOT, scriptCommand, testRuntime } from "../support/runtime.ts";
 
-/** The runtime's own spawner, the node:child_process one (with its fork helper), and that one forking itself. */
-type Which = "runtime" | "node" | "node-direct";
+/** The runtime's own spawner, the node:child_process one as it is by default, forking itself, through the helper. */
+type Which = "runtime" | "node" | "node-direct" | "node-helper";
 const NAMES: Record<Which, string> = {
   runtime: "the runtime's own spawner",
   node: "the node:child_process fallback",
   "node-direct": "the node:child_process spawner forking itself (no fork helper)",
+  "node-helper": "the node:child_process spawner through the fork helper",
 };
 
 interface Case {
@@ -37,7 +38,7 @@ function sweep(spawner: Which, dir: string): Promise<Case[]> {
 }
 
 describe(`spawners at the open-file limit on ${testRuntime()}`, () => {
-  for (const spawner of ["runtime", "node", "node-direct"] as const) {
+  for (const spawner of ["runtime", "node", "node-direct", "node-helper"] as const) {
     const name = NAMES[spawner];
     it(`${name} runs a command or throws, never both`, { timeout: 90_000 }, async () => {
       const dir = await realpath(await mkdtemp(join(tmpdir(), "edgeproc-fd-edge-")));

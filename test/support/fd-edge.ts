@@ -4,7 +4,7 @@
  * descriptors back, and prints one JSON line per case: `{case, threw}` (the error message, or null). Whether the
  * command ran is for the test to see in DIR.
  *
- *   <runtime> test/support/fd-edge.ts runtime|node|node-direct DIR
+ *   <runtime> test/support/fd-edge.ts runtime|node|node-direct|node-helper DIR
  * @module
  */
 import { closeSync, openSync } from "node:fs";
@@ -14,7 +14,11 @@ import { createNodeSpawner } from "../../src/runtimes/node/spawner.ts";
 
 const [which, dir] = process.argv.slice(2);
 const spawner =
-  which === "node" ? createNodeSpawner() : which === "node-direct" ? createNodeSpawner({ forkHelper: false }) : createSpawner();
+  which === "node"
+    ? createNodeSpawner()
+    : which === "node-direct" || which === "node-helper"
+      ? createNodeSpawner({ forkHelper: which === "node-helper" })
+      : createSpawner();
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
 
 async function run(command: string, stdin: boolean): Promise<void> {

@@ -32,8 +32,8 @@ const OUTPUT_HIGH_WATER_MARK = 256 * 1024;
 export function createNodeSpawner(options: NodeSpawnerOptions = {}): Spawner {
   const made = process.versions.deno === undefined ? new MadePipeStdio() : null;
   const stdio = made ?? new DenoStdio();
-  // Deno cannot adopt a descriptor as a stream, so it has no fork helper.
-  const helper = made && (options.forkHelper ?? true) ? new ForkHelper() : null;
+  // Deno cannot adopt a descriptor as a stream, so it has no fork helper; Bun's node:child_process does not fork.
+  const helper = made && (options.forkHelper ?? process.versions.bun === undefined) ? new ForkHelper() : null;
   const pipes: Spawner = {
     name: "node",
     spawn: async (request) => (helper && made && (await viaHelper(helper, made, request))) || spawnNode(stdio, request),
@@ -46,8 +46,9 @@ export interface NodeSpawnerOptions {
   /** script(1)'s path for terminals; found by default; `null`: none, a terminal start fails. */
   scriptPath?: string | null;
   /**
-   * Fork children from a resident Perl helper instead of this process (posix/fork-helper.ts), when Perl is there;
-   * default `true` (Node and Bun; Deno has none). `false`: this process forks each child itself.
+   * Fork children from a resident Perl helper instead of this process (posix/fork-helper.ts), when Perl is there.
+   * Default: on Node (whose spawn forks the whole process); not under Bun, whose `node:child_process` spawns
+   * without a fork and is faster than the helper's round trip (scripts/bench/floor/fork-helper.ts). Deno has none.
    */
   forkHelper?: boolean;
 }
