@@ -196,6 +196,25 @@ function spawnerContract(name: string, factory: () => Spawner, skip: string | fa
       });
     });
 
+    it("rejects with SpawnError a NUL in the command or an env entry, and runs nothing", TIMEOUT, async () => {
+      // The wire refuses NUL with a 400 first (docs/api.md §3.1); an embedder calling a spawner directly must not
+      // get a shortened command or an extra variable (a NUL ends a C string, and the fork helper's fields).
+      const dir = await mkdtemp(join(tmpdir(), "edgeproc-nul-"));
+      try {
+        const marker = join(dir, "ran");
+        const cases: Partial<SpawnRequest>[] = [
+          { command: `echo ran > ${marker}\0; false` },
+          { command: `echo "$B" > ${marker}`, env: { ...BASE_ENV, A: "x\0B=y" } },
+        ];
+        for (const request of cases) {
+          await assert.rejects(start(request.command!, request), SpawnError, JSON.stringify(request));
+        }
+        assert.deepEqual(await readdir(dir), [], "a command ran");
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it("rejects with SpawnError when cwd is a file", TIMEOUT, async () => {
       const cwd = join(tmpdir(), `edgeproc-file-${process.pid}`);
       await writeFile(cwd, "");

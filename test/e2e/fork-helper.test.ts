@@ -14,7 +14,7 @@ import { describe, it } from "node:test";
 import { SLEEPER } from "../support/fixtures.ts";
 import { caller } from "../support/http.ts";
 import { ROOT, testRuntime } from "../support/runtime.ts";
-import { alive, childrenMarked, eventually, launch, liveGroup, startServer } from "../support/server.ts";
+import { alive, childrenMarked, eventually, launch, liveGroup, type TestServer } from "../support/server.ts";
 
 const T = {
   timeout: 60_000,
@@ -23,8 +23,22 @@ const T = {
 
 const helpersOf = (ppid: number) => childrenMarked(ppid, "edgeproc-fork-helper");
 
+type Call = ReturnType<typeof caller>;
+
+/** Runs `body` against a fresh `--quiet` server (with `env` added), stopped afterwards whatever happens. */
+async function withServer(body: (call: Call, server: TestServer) => Promise<void>, env?: Record<string, string>) {
+  // Node by its own path: a test's PATH may not find it.
+  const entry = join(ROOT, "scripts/start-node.mjs");
+  const server = await launch(process.execPath, [entry, "--port", "0", "--quiet"], env);
+  try {
+    await body(caller(`${server.url}/api/v0/processes`), server);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Starts `body` and answers its id and pid (the start's answer carries the id only). */
-async function start(call: ReturnType<typeof caller>, body: Record<string, unknown>): Promise<[string, number]> {
+async function start(call: Call, body: Record<string, unknown>): Promise<[string, number]> {
   const reply = await call("POST", "/start", { body });
   assert.equal(reply.status, 200, JSON.stringify(reply.body));
   return [reply.body.id as string, (await call("GET", `/${reply.body.id}`)).body.pid as number];
@@ -32,9 +46,7 @@ async function start(call: ReturnType<typeof caller>, body: Record<string, unkno
 
 describe(`fork helper on ${testRuntime()}`, () => {
   it("is the parent of each child, which gets real pipes, its exit code or signal, and EOF on stdin", T, async () => {
-    const server = await startServer(["--quiet"]);
-    try {
-      const call = caller(`${server.url}/api/v0/processes`);
+    await withServer(async (call, server) => {
       const ran = await call("POST", "/run", { body: { command: "echo out; echo err > /dev/stderr; exit 143" } });
       assert.deepEqual([ran.body.output, ran.body.exit_code, ran.body.signal ?? null], ["out\nerr\n", 143, null]);
       const [helper] = await helpersOf(server.pid);
@@ -49,15 +61,11 @@ describe(`fork helper on ${testRuntime()}`, () => {
       const killed = await call("GET", `/${slept}/output?wait=true`);
       // Coder's wire: a signal death has exit code -1 and the signal's name.
       assert.deepEqual([killed.body.exit_code, killed.body.signal], [-1, "SIGTERM"]);
-    } finally {
-      await server.stop();
-    }
+    });
   });
 
   it("killed from outside: its groups are ended and reported SIGKILL, and a new helper serves", T, async () => {
-    const server = await startServer(["--quiet"]);
-    try {
-      const call = caller(`${server.url}/api/v0/processes`);
+    await withServer(async (call, server) => {
       const [id, pgid] = await start(call, { command: `${SLEEPER} & ${SLEEPER}` });
       assert.ok(await eventually(async () => (await liveGroup(pgid)).length >= 2), "both sleeps run");
       const [first] = await helpersOf(server.pid);
@@ -73,15 +81,11 @@ describe(`fork helper on ${testRuntime()}`, () => {
       const now = await helpersOf(server.pid);
       assert.equal(now.length, 1, `one fork helper: ${now}`);
       assert.notEqual(now[0], first);
-    } finally {
-      await server.stop();
-    }
+    });
   });
 
   it("exits when the server is SIGKILLed, and the watchdog ends the groups", T, async () => {
-    const server = await startServer(["--quiet"]);
-    try {
-      const call = caller(`${server.url}/api/v0/processes`);
+    await withServer(async (call, server) => {
       const [, pgid] = await start(call, { command: SLEEPER });
       const [helper] = await helpersOf(server.pid);
       assert.ok(helper, "the server has a fork helper");
@@ -89,31 +93,29 @@ describe(`fork helper on ${testRuntime()}`, () => {
       await server.exited;
       assert.ok(await eventually(async () => !alive(helper), 5000), "the fork helper outlived the server");
       assert.ok(await eventually(async () => (await liveGroup(pgid)).length === 0, 15_000), "the group survived");
-    } finally {
-      await server.stop();
-    }
+    });
   });
 
   it("without Perl, the server forks itself and the child still gets real pipes", T, async () => {
     // A PATH that has `sh` only: no perl to be found.
     const bin = await mkdtemp(join(tmpdir(), "edgeproc-no-perl-"));
     await symlink("/bin/sh", join(bin, "sh"));
-    // Node by its own path, as the PATH cannot find it.
-    const entry = join(ROOT, "scripts/start-node.mjs");
-    const server = await launch(process.execPath, [entry, "--port", "0", "--quiet"], { PATH: bin });
     try {
-      const call = caller(`${server.url}/api/v0/processes`);
-      const body = (await call("POST", "/run", { body: { command: "echo ok > /dev/stderr; exit 7" } })).body;
-      assert.deepEqual([body.exit_code, body.output], [7, "ok\n"]);
-      assert.deepEqual(await helpersOf(server.pid), [], "no fork helper runs");
-      // The server's PATH has no sleep: the request brings its own.
-      const [, pgid] = await start(call, { command: SLEEPER, env: { PATH: "/usr/bin:/bin" } });
-      const parent = await new Promise<string>((resolve) =>
-        execFile("ps", ["-o", "ppid=", "-p", String(pgid)], (_, out) => resolve(String(out).trim())),
+      await withServer(
+        async (call, server) => {
+          const body = (await call("POST", "/run", { body: { command: "echo ok > /dev/stderr; exit 7" } })).body;
+          assert.deepEqual([body.exit_code, body.output], [7, "ok\n"]);
+          assert.deepEqual(await helpersOf(server.pid), [], "no fork helper runs");
+          // The server's PATH has no sleep: the request brings its own.
+          const [, pgid] = await start(call, { command: SLEEPER, env: { PATH: "/usr/bin:/bin" } });
+          const parent = await new Promise<string>((resolve) =>
+            execFile("ps", ["-o", "ppid=", "-p", String(pgid)], (_, out) => resolve(String(out).trim())),
+          );
+          assert.equal(Number(parent), server.pid, "the server is the shell's parent");
+        },
+        { PATH: bin },
       );
-      assert.equal(Number(parent), server.pid, "the server is the shell's parent");
     } finally {
-      await server.stop();
       await rm(bin, { recursive: true, force: true });
     }
   });

@@ -11,7 +11,9 @@ import process from "node:process";
 import { after, describe, it } from "node:test";
 import { SLEEPER } from "../support/fixtures.ts";
 import { listening, ROOT, testRuntime, type Runtime } from "../support/runtime.ts";
-import { eventually, liveGroup } from "../support/server.ts";
+import { childrenMarked, eventually, liveGroup } from "../support/server.ts";
+
+const HELPER = "edgeproc-fork-helper";
 
 const runtime = testRuntime();
 const T = { timeout: 120_000 };
@@ -269,9 +271,13 @@ describe(`packaging on ${runtime}`, () => {
     const ran = await fetch(`${url}/api/v0/processes/run`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ command: "echo from-the-bin" }),
+      body: JSON.stringify({ command: "echo from-the-bin > /dev/stderr" }),
     });
     assert.equal(((await ran.json()) as { output: string }).output, "from-the-bin\n");
+    // On Node the installed server starts children from its fork helper (docs/api.md §6), whose script ships in
+    // dist; Bun's and Deno's spawn with their own APIs. The server is one of the launcher's group (npx, bunx).
+    const helpers = (await Promise.all((await liveGroup(child.pid!)).map((pid) => childrenMarked(pid, HELPER)))).flat();
+    assert.equal(helpers.length, runtime === "node" ? 1 : 0, `fork helpers: ${helpers}`);
     // What the tarball adds beyond the core: the line matcher, the dashboard and the client subcommands.
     const waitFor = { command: "echo booting; echo 'ready on 5173'; sleep 30", until: "match", pattern: "\\d+$" };
     const ready = await fetch(`${url}/api/v0/processes/run`, {

@@ -2,22 +2,13 @@
 // the base path as inert JSON, under the Host and Origin rules; the page's own origin may call the API, no other.
 // In a browser: test/e2e/dashboard.test.ts.
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { Hono } from "hono";
-import { createProcessApi, type ProcessApi, type ProcessApiOptions } from "../../src/index.ts";
+import type { ProcessApiOptions } from "../../src/index.ts";
 import { htmlSafeJson } from "../../src/http/ui/dashboard-page.ts";
-import { FakeSpawner } from "../support/fake-spawner.ts";
+import { fakeApis } from "../support/fake-spawner.ts";
 
-const apis: ProcessApi[] = [];
-after(async () => {
-  for (const api of apis) await api.close();
-});
-
-function build(options: ProcessApiOptions = {}): ProcessApi {
-  const api = createProcessApi({ spawner: new FakeSpawner(), env: {}, ...options });
-  apis.push(api);
-  return api;
-}
+const build = fakeApis();
 
 const HOST = "127.0.0.1:7070";
 const get = (api: { fetch(r: Request): Response | Promise<Response> }, path: string, init: RequestInit = {}) =>

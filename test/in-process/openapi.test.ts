@@ -1,12 +1,12 @@
 // The OpenAPI document: served behind the token, complete against the routes the app really registers, and
 // every example in it accepted by the valibot schema that validates (or types) that body on the server.
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import * as v from "valibot";
 import type { ErrorCode } from "../../src/core/errors.ts";
 import { errorStatus } from "../../src/http/error-response.ts";
 import { StreamQuerySchema } from "../../src/wire/request-schemas.ts";
-import { createProcessApi, type ProcessApi, type ProcessApiOptions } from "../../src/index.ts";
+import type { ProcessApi } from "../../src/index.ts";
 import {
   ErrorBodySchema,
   HealthResponseSchema,
@@ -26,23 +26,14 @@ import {
   ResizeRequestSchema,
 } from "../../src/wire/request-schemas.ts";
 import { DeleteResponseSchema, ResizeResponseSchema, RunResponseSchema, StdinResponseSchema } from "../../src/wire/response-schemas.ts";
-import { FakeSpawner } from "../support/fake-spawner.ts";
+import { fakeApis } from "../support/fake-spawner.ts";
 import { parseEventStream } from "../support/sse.ts";
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
 type Json = any;
 
 const TOKEN = "openapi-test-token";
-const apis: ProcessApi[] = [];
-after(async () => {
-  for (const api of apis) await api.close();
-});
-
-function build(options: ProcessApiOptions = {}): ProcessApi {
-  const api = createProcessApi({ spawner: new FakeSpawner(), env: {}, ...options });
-  apis.push(api);
-  return api;
-}
+const build = fakeApis();
 
 async function fetchDoc(api: ProcessApi, token?: string): Promise<Json> {
   const headers = token ? { authorization: `Bearer ${token}` } : undefined;

@@ -5,6 +5,8 @@
  */
 import type { ExitStatus, SignalName, SpawnedProcess, Spawner, SpawnRequest } from "../../src/core/spawner.ts";
 import { SpawnError } from "../../src/core/spawner.ts";
+import { after } from "node:test";
+import { createProcessApi, type ProcessApi, type ProcessApiOptions } from "../../src/create-process-api.ts";
 
 /** One fake process. */
 export class FakeProcess implements SpawnedProcess {
@@ -139,4 +141,25 @@ export class FakeSpawner implements Spawner {
     if (!proc) throw new Error("nothing was spawned");
     return proc;
   }
+}
+
+/**
+ * A builder of process APIs over a {@link FakeSpawner} and an empty environment, each closed after the calling test
+ * file: call it at the file's top level.
+ * @example
+ * ```ts
+ * const build = fakeApis();
+ * const api = build({ token: "t" });
+ * ```
+ */
+export function fakeApis(): (options?: ProcessApiOptions) => ProcessApi {
+  const apis: ProcessApi[] = [];
+  after(async () => {
+    for (const api of apis) await api.close();
+  });
+  return (options = {}) => {
+    const api = createProcessApi({ spawner: new FakeSpawner(), env: {}, ...options });
+    apis.push(api);
+    return api;
+  };
 }

@@ -68,6 +68,9 @@ export class ForkHelper {
    * @throws {SpawnError} when the OS refused the start (a missing cwd, out of descriptors); nothing ran.
    */
   async spawn<T>(request: SpawnRequest, shell: string, adopter: Adopter<T>): Promise<HelperChild<T> | null> {
+    // NUL separates the order's fields: one inside a field would shorten the command or add a variable. Refused
+    // as the runtimes' own spawns refuse it (a C string cannot hold one).
+    if (hasNul(request)) throw new SpawnError('Cannot start "sh": a NUL byte in the command, cwd or environment');
     const helper = this.#unavailable ? null : this.#started();
     if (!helper || !(await this.#ready)) return null;
     // The descriptors we open once the child runs are taken now: out of them then, the child would run unread.
@@ -99,7 +102,9 @@ export class ForkHelper {
             killOrphan = async () => {};
             resolve({ pid, streams, exited, onOrphaned: (kill) => (killOrphan = kill) });
           } catch (cause) {
-            // Cannot happen with the descriptors reserved; if it does, the child must not run unread.
+            // Cannot happen with the descriptors reserved; if it does, the child must not run unread. Its exit
+            // still comes and ends the entry; the reserved descriptors are closed already.
+            killOrphan = async () => {};
             process.kill(-pid, "SIGKILL");
             reject(new SpawnError(`Cannot start "sh": ${(cause as Error).message}`, { cause }));
           } finally {
@@ -182,6 +187,12 @@ function helperError(errno: number, stage: string | undefined): Error {
   const code = ERRNO_NAMES.get(errno) ?? `E${errno}`;
   const what = stage === "c" ? "chdir" : stage === "x" ? "exec" : "fork";
   return Object.assign(new Error(`${what} failed: ${code}`), { code });
+}
+
+function hasNul(request: SpawnRequest): boolean {
+  if (request.command.includes("\0") || request.cwd.includes("\0")) return true;
+  for (const [key, value] of Object.entries(request.env)) if (key.includes("\0") || value.includes("\0")) return true;
+  return false;
 }
 
 /** One order, in one write: `<byte length>\n<fields joined by NUL>`. */
